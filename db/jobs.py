@@ -1,0 +1,65 @@
+"""`generation_jobs`: the database mirror of work queued on RQ."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+
+def insert_job(
+    conn: psycopg.Connection,
+    project_id: UUID,
+    kind: str,
+    *,
+    branch_id: UUID | None = None,
+    target_id: UUID | None = None,
+    payload: dict | None = None,
+) -> dict:
+    return conn.execute(
+        """INSERT INTO generation_jobs (project_id, branch_id, kind, target_id, payload)
+           VALUES (%s, %s, %s, %s, %s) RETURNING *""",
+        [project_id, branch_id, kind, target_id, Jsonb(payload or {})],
+    ).fetchone()
+
+
+def attach_rq_id(conn: psycopg.Connection, job_id: UUID, rq_job_id: str) -> None:
+    conn.execute("UPDATE generation_jobs SET rq_job_id = %s, updated_at = now() WHERE id = %s", [rq_job_id, job_id])
+
+
+def get_job(conn: psycopg.Connection, job_id: UUID) -> dict | None:
+    return conn.execute("SELECT * FROM generation_jobs WHERE id = %s", [job_id]).fetchone()
+
+
+def mark_running(conn: psycopg.Connection, job_id: UUID) -> dict | None:
+    return conn.execute(
+        """UPDATE generation_jobs
+              SET status = 'running', attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now()
+            WHERE id = %s RETURNING *""",
+        [job_id],
+    ).fetchone()
+
+
+def mark_finished(conn: psycopg.Connection, job_id: UUID, result: dict) -> None:
+    conn.execute(
+        """UPDATE generation_jobs SET status = 'succeeded', result = %s, finished_at = now(), updated_at = now()
+            WHERE id = %s""",
+        [Jsonb(result), job_id],
+    )
+
+
+def mark_failed(conn: psycopg.Connection, job_id: UUID, error: str) -> None:
+    conn.execute(
+        """UPDATE generation_jobs SET status = 'failed', error = %s, finished_at = now(), updated_at = now()
+            WHERE id = %s""",
+        [error, job_id],
+    )
+
+
+def jobs_for_project(conn: psycopg.Connection, project_id: UUID, kind: str | None = None) -> list[dict]:
+    return conn.execute(
+        """SELECT * FROM generation_jobs WHERE project_id = %s AND (%s::text IS NULL OR kind = %s)
+            ORDER BY created_at DESC""",
+        [project_id, kind, kind],
+    ).fetchall()

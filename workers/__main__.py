@@ -1,0 +1,28 @@
+"""`python -m workers [--burst]`: an RQ worker on the studio's queue. Run more of them to scale out."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from rq import SimpleWorker
+
+from core.settings import load_settings
+from workers import context
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
+    parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--name", help="worker name shown in the studio")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    studio = context.studio(load_settings())
+    # SimpleWorker runs jobs in this process, so the connection pool is shared across jobs.
+    worker = SimpleWorker([studio.queue], connection=studio.redis, name=args.name)
+    worker.work(burst=args.burst, with_scheduler=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,13 @@
+"""RQ job functions: thin, module-level, taking ids only."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from core import jobs
+from workers import context
+
+
+def run_generation_job(job_id: str, user_id: str) -> dict:
+    """Load the `generation_jobs` row, run its handler as its user, persist the outcome."""
+    return jobs.run(context.studio(), UUID(job_id), UUID(user_id))
