@@ -83,3 +83,23 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
 
 def _changed_fields(before: dict, after: dict) -> list[str]:
     return sorted(key for key in after if before.get(key) != after.get(key))
+
+
+def project_overview(db: Database, user_id: UUID, project_id: UUID) -> dict:
+    """What the sidebar shows for a project: the row, its branches, its spend so far."""
+    with db.as_user(user_id) as conn:
+        return {
+            "project": get_project(conn, project_id),
+            "branches": project_rows.list_branches(conn, project_id),
+            "spend": project_rows.project_spend(conn, project_id),
+        }
+
+
+def stage_one_history(db: Database, user_id: UUID, branch_id: UUID) -> list[dict]:
+    with db.as_user(user_id) as conn:
+        return stage_rows.versions(conn, branch_id, 1)
+
+
+def stage_one_editable(db: Database, user_id: UUID, branch_id: UUID) -> bool:
+    with db.as_user(user_id) as conn:
+        return not stage_rows.begun_after(conn, branch_id, 1)

@@ -97,3 +97,11 @@ def start_background_worker(settings: Settings) -> subprocess.Popen:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+
+def queue_health(studio: Studio) -> dict:
+    """Worker count and queued job count, for the sidebar."""
+    try:
+        return {"workers": len(workers_alive(studio)), "queued": studio.queue.count, "reachable": True}
+    except (redis.ConnectionError, OSError):
+        return {"workers": 0, "queued": 0, "reachable": False}

@@ -1,0 +1,73 @@
+"""Aiuteur studio: navigation, the sign-in gate and the sidebar. `streamlit run app.py`."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import streamlit as st
+
+from core.pipeline import STAGES, Phase
+from core.projects import list_projects, project_overview
+from core.runtime import queue_health
+from pages import common
+
+st.set_page_config(page_title="Aiuteur", page_icon=":material/movie_filter:", layout="wide")
+studio = common.studio()
+user = common.current_user()
+
+if user is None:
+    st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")]).run()
+    st.stop()
+
+dashboard = st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True)
+built = [s for s in STAGES if s.available]
+navigation = st.navigation(
+    {
+        "Studio": [dashboard],
+        "Phase A · the story": [st.Page(s.page, title=s.label, icon=s.icon) for s in built if s.phase is Phase.A],
+        "Phase B · production": [st.Page(s.page, title=s.label, icon=s.icon) for s in built if s.phase is Phase.B],
+    }
+)
+
+
+def project_picker() -> None:
+    projects = list_projects(studio.db, user.id)
+    if not projects:
+        st.caption("No project yet.")
+        return
+    ids = [str(p["id"]) for p in projects]
+    current = st.session_state.get("project_id")
+    chosen = st.selectbox(
+        "Project", ids, index=ids.index(current) if current in ids else 0,
+        format_func=lambda pid: next(p["title"] for p in projects if str(p["id"]) == pid),
+    )
+    if chosen != current or not st.session_state.get("branch_id"):
+        active = next(p for p in projects if str(p["id"]) == chosen)["active_branch_id"]
+        common.focus_project(UUID(chosen), active)
+    overview = project_overview(studio.db, user.id, UUID(chosen))
+    branch = next((b for b in overview["branches"] if str(b["id"]) == st.session_state["branch_id"]), None)
+    st.caption(f"Branch: **{branch['name'] if branch else '—'}**")
+    spend = overview["spend"]
+    budget = overview["project"]["budget_credits"]
+    cap = f" of {float(budget):,.2f}" if budget else ""
+    st.metric("Spend so far (credits)", f"{float(spend['credits']):,.2f}{cap}")
+
+
+with st.sidebar:
+    st.caption(f"Signed in as {user.email}")
+    project_picker()
+    health = queue_health(studio)
+    if not health["reachable"]:
+        st.error("Job queue unreachable", icon=":material/error:")
+    elif health["workers"]:
+        st.caption(f":material/check_circle: {health['workers']} worker(s) · {health['queued']} queued")
+    else:
+        st.warning(f"No render worker running · {health['queued']} queued. Start one with `python -m workers`.")
+    with st.expander("Pipeline", expanded=False):
+        for s in STAGES:
+            st.caption(s.label if s.available else f"~~{s.label}~~ — not available yet")
+    if st.button("Sign out", icon=":material/logout:"):
+        common.sign_out()
+        st.rerun()
+
+navigation.run()

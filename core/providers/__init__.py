@@ -1,0 +1,1 @@
+"""Model providers behind small protocols: text (LLMs), images, video. See `base`."""
