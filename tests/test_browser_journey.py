@@ -78,7 +78,7 @@ def test_sign_up_create_a_project_sign_out_and_find_it_again(studio_server, stud
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text("Your films")).to_be_visible(timeout=30_000)
         # the sidebar's project picker lists the project found again after signing back in
-        expect(page.get_by_role("combobox", name="Project")).to_have_value("The Lighthouse", timeout=30_000)
+        expect(page.get_by_role("combobox", name="Project", exact=True)).to_have_value("The Lighthouse", timeout=30_000)
         browser.close()
 
     with studio.db.as_service() as conn:
