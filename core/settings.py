@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +43,56 @@ class Settings(BaseSettings):
     )
     queue_name: str = Field("aiuteur", alias="AIUTEUR_QUEUE", description="RQ queue name shared by studio and workers.")
 
+    # Model providers. No key at all means the offline engine does every stage at zero spend.
+    text_model: str | None = Field(
+        None,
+        alias="AIUTEUR_TEXT_MODEL",
+        description="'provider:model' for text (openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, "
+        "google:gemini-2.5-flash) or 'offline'; unset picks the first provider with a key.",
+    )
+    image_model: str | None = Field(
+        None,
+        alias="AIUTEUR_IMAGE_MODEL",
+        description="'provider:model' for images (google:gemini-2.5-flash-image, openai:gpt-image-1) or "
+        "'offline'; unset prefers Gemini, then OpenAI, when a key is set.",
+    )
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY", description="OpenAI API key.")
+    anthropic_api_key: SecretStr | None = Field(None, alias="ANTHROPIC_API_KEY", description="Anthropic API key.")
+    google_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("GOOGLE_API_KEY", "GEMINI_API_KEY", "google_api_key"),
+        description="Gemini API key (GOOGLE_API_KEY or GEMINI_API_KEY).",
+    )
+    openai_base_url: str | None = Field(
+        None, alias="OPENAI_BASE_URL", description="OpenAI-compatible API address including /v1 (a proxy)."
+    )
+    anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL", description="Anthropic API address.")
+    google_base_url: str | None = Field(None, alias="GOOGLE_GEMINI_BASE_URL", description="Gemini API address.")
+    provider_attempts: int = Field(
+        4, ge=1, alias="AIUTEUR_PROVIDER_ATTEMPTS",
+        description="Tries per provider call (first included) on rate limits, 5xx and timeouts.",
+    )
+    provider_backoff_seconds: float = Field(
+        1.0, ge=0, alias="AIUTEUR_PROVIDER_BACKOFF", description="Wait before the first retry; doubles each retry."
+    )
+    provider_max_backoff_seconds: float = Field(
+        30.0, ge=0, alias="AIUTEUR_PROVIDER_MAX_BACKOFF", description="Longest single wait between retries."
+    )
+    provider_timeout_seconds: float = Field(
+        120.0, gt=0, alias="AIUTEUR_PROVIDER_TIMEOUT", description="Seconds one provider HTTP request may take."
+    )
+
     @field_validator("database_url", "redis_url", "supabase_url", "supabase_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "text_model", "image_model", "openai_api_key", "anthropic_api_key", "google_api_key",
+        "openai_base_url", "anthropic_base_url", "google_base_url", mode="before",
+    )
+    @classmethod
+    def _blank_provider_setting_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @property
