@@ -6,7 +6,7 @@ from uuid import UUID
 
 import streamlit as st
 
-from core.pipeline import STAGES, Phase
+from core.pipeline import STAGES, Phase, Stage
 from core.projects import list_projects, project_overview
 from core.runtime import queue_health
 from pages import common
@@ -15,17 +15,26 @@ st.set_page_config(page_title="Aiuteur", page_icon=":material/movie_filter:", la
 studio = common.studio()
 user = common.current_user()
 
+# Every url_path differs from its page's file name: Streamlit also lists the files of a folder named
+# pages/ as pages, and a name they share can run that file directly, without this gate and sidebar.
 if user is None:
-    st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")]).run()
+    st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", url_path="signin")]).run()
     st.stop()
 
-dashboard = st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True)
+
+def _stage_page(s: Stage) -> st.Page:
+    return st.Page(s.page, title=s.label, icon=s.icon, url_path=s.key)
+
+
+dashboard = st.Page(
+    "pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", url_path="films", default=True
+)
 built = [s for s in STAGES if s.available]
 navigation = st.navigation(
     {
         "Studio": [dashboard],
-        "Phase A · the story": [st.Page(s.page, title=s.label, icon=s.icon) for s in built if s.phase is Phase.A],
-        "Phase B · production": [st.Page(s.page, title=s.label, icon=s.icon) for s in built if s.phase is Phase.B],
+        "Phase A · the story": [_stage_page(s) for s in built if s.phase is Phase.A],
+        "Phase B · production": [_stage_page(s) for s in built if s.phase is Phase.B],
     }
 )
 

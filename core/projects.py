@@ -58,7 +58,8 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
     """Save changed Stage 1 input as a new version, refused once Stage 2 has begun on the branch.
 
     `seen_version` is the version the creator edited; if another session saved one since, the save
-    is refused with EditConflict rather than silently overwriting it.
+    is refused with EditConflict rather than silently overwriting it. Input identical to that version
+    writes nothing and returns it: a version is a change, not a press of the button.
     """
     config: ProjectConfig = validate_project_config(raw)
     try:
@@ -66,11 +67,15 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
             if stage_rows.begun_after(conn, ref.branch_id, 1):
                 raise StageFrozen("Stage 1 can't change once Stage 2 has begun. Branch the project to try other input.")
             latest = stage_rows.latest(conn, ref.branch_id, 1)
-            if latest is None or latest["version"] != seen_version:
+            if latest is None:  # row-level security hides other creators' branches
+                raise NotFound("That project doesn't exist or isn't yours.")
+            if latest["version"] != seen_version:
                 raise EditConflict("Stage 1 was changed in another session; reload to see the newer version.")
+            changed = _changed_fields(latest["content"], config.stage_content())
+            if not changed:
+                return latest
             if project_rows.update_project_config(conn, ref.project_id, config.config_columns()) is None:
                 raise NotFound("That project doesn't exist or isn't yours.")
-            changed = _changed_fields(latest["content"], config.stage_content())
             return stage_rows.insert_version(
                 conn, ref.branch_id, 1, seen_version + 1, config.stage_content(),
                 status="locked", overrides={"changed": changed}, inherited_from_stage_id=latest["id"],

@@ -52,7 +52,7 @@ def boot(settings: Settings, *, run_migrations: bool = True) -> Studio:
 def _require_database(url: str, *, embedded_server: bool) -> None:
     try:
         check_reachable(url)
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         hint = (
             "The embedded PostgreSQL did not answer; check the data folder (AIUTEUR_DATA_DIR) is writable."
             if embedded_server

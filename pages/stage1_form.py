@@ -18,6 +18,11 @@ TYPE_LABELS = {
     ProjectType.AUDIO_VISUAL: "Audio-visual",
 }
 
+# The browser's file picker offers these. With a MIME type in the list Streamlit leaves the server-side
+# check to us, so a file that gets past the picker meets decode_upload's message under the field
+# rather than an exception from inside the widget.
+UPLOAD_TYPES = [*UPLOAD_SUFFIXES, "text/plain"]
+
 
 def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = False, submit_label: str = "Create project"):
     """Render the form; return (submitted, raw input, error slots by field)."""
@@ -61,7 +66,7 @@ def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = F
             help="Or upload a file below; an upload replaces the text here.",
         )
         slots["narrative"] = st.empty()
-        upload = st.file_uploader("…or upload it", type=[s.lstrip(".") for s in UPLOAD_SUFFIXES], disabled=disabled)
+        upload = st.file_uploader("…or upload it", type=UPLOAD_TYPES, disabled=disabled)
         slots["upload"] = st.empty()
         raw["budget_credits"] = st.number_input(
             "Budget cap (credits, 0 = no cap)", value=float(d.get("budget_credits") or 0.0), min_value=None,
