@@ -1,14 +1,23 @@
-"""Aiuteur from the command line: `python -m core migrate | status`."""
+"""Aiuteur from the command line.
+
+    python -m core migrate
+    python -m core run STORY --mode expand|condense|import --through 5 [--title T] [--user EMAIL] [--json]
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
-from core.errors import AiuteurError
+from core.errors import AiuteurError, InputRejected
+from core.models import decode_upload
 from core.runtime import boot
 from core.settings import load_settings
 from db import migrate
+
+CLI_USER = "cli@aiuteur.local"
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -22,18 +31,61 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from core.cli_user import headless_user
+    from core.headless import run_story
+
+    path = Path(args.story)
+    if not path.is_file():
+        raise InputRejected({"story": f"no such file: {args.story}"})
+    narrative = decode_upload(path.name if path.suffix else f"{path.name}.txt", path.read_bytes())
+    config = {
+        "title": args.title or path.stem.replace("_", " ").replace("-", " ").title(),
+        "target_length_min": args.min_seconds, "target_length_max": args.max_seconds,
+        "project_type": args.type, "content_rating": args.rating, "genres": args.genre or [],
+        "tonal_guidance": args.tone or "", "input_mode": args.mode, "narrative": narrative,
+    }
+    studio = boot(load_settings())
+    user = headless_user(studio.db, args.user)
+    quiet = args.json
+    summary = run_story(studio, user, config, args.through, progress=(lambda _: None) if quiet else print)
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2))
+    else:
+        print(f"project {summary.project_id} · {summary.scene_count} scenes · {summary.asset_count} assets · "
+              f"spend {summary.spend} credits (offline shadow price {summary.shadow_spend})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="Aiuteur command line")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the SQL migrations in sql/ that are missing").set_defaults(run=_migrate)
+    run = commands.add_parser("run", help="create a project from a story file and run stages 1..N")
+    run.add_argument("story", help="a .txt, .md or .fountain file")
+    run.add_argument("--mode", choices=["expand", "condense", "import"], required=True)
+    run.add_argument("--through", type=int, default=5, choices=range(1, 6), metavar="N", help="last stage (1-5)")
+    run.add_argument("--title")
+    run.add_argument("--user", default=CLI_USER, help=f"the account that owns the project (default {CLI_USER})")
+    run.add_argument("--json", action="store_true", help="print a JSON summary only")
+    run.add_argument("--min-seconds", type=int, default=60)
+    run.add_argument("--max-seconds", type=int, default=180)
+    run.add_argument("--type", default="narrative", choices=["narrative", "commercial", "audio_visual"])
+    run.add_argument("--rating", default="PG", choices=["G", "PG", "PG-13", "M"])
+    run.add_argument("--genre", action="append")
+    run.add_argument("--tone")
+    run.set_defaults(run=_run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except InputRejected as exc:
+        for field, message in exc.field_errors.items():
+            print(f"error: {field}: {message}", file=sys.stderr)
+        return 2
     except AiuteurError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        hint = getattr(exc, "hint", "")
-        if hint:
-            print(hint, file=sys.stderr)
+        if getattr(exc, "hint", ""):
+            print(exc.hint, file=sys.stderr)
         return 2
 
 

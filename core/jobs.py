@@ -31,6 +31,14 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def record(studio: Studio, user_id: UUID, project_id: UUID, kind: str, **fields: object) -> dict:
+    """Record a job without queueing it, for a caller that runs it itself (the headless CLI)."""
+    if kind not in HANDLERS:
+        raise ValueError(f"no handler for job kind {kind!r}")
+    with studio.db.as_user(user_id) as conn:
+        return job_rows.insert_job(conn, project_id, kind, **fields)
+
+
 def enqueue(
     studio: Studio,
     user_id: UUID,
@@ -42,10 +50,7 @@ def enqueue(
     payload: dict | None = None,
 ) -> dict:
     """Record the job, then put it on the queue; returns the `generation_jobs` row."""
-    if kind not in HANDLERS:
-        raise ValueError(f"no handler for job kind {kind!r}")
-    with studio.db.as_user(user_id) as conn:
-        row = job_rows.insert_job(conn, project_id, kind, branch_id=branch_id, target_id=target_id, payload=payload)
+    row = record(studio, user_id, project_id, kind, branch_id=branch_id, target_id=target_id, payload=payload)
     rq_job = studio.queue.enqueue(
         RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}", job_timeout=600, result_ttl=3600
     )

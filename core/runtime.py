@@ -6,13 +6,16 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import psycopg
 import redis
 from rq import Queue, Worker
 
+from core.engines import Engines, build_engines
 from core.errors import ServiceUnavailable
+from core.media import MediaStore
 from core.settings import REPO_ROOT, Settings
 from db import embedded, migrate
 from db.database import Database, check_reachable
@@ -26,6 +29,15 @@ class Studio:
     db: Database
     redis: redis.Redis
     queue: Queue
+
+    @cached_property
+    def engines(self) -> Engines:
+        """Text and image providers, price book and estimator, chosen once from settings."""
+        return build_engines(self.settings)
+
+    @cached_property
+    def media(self) -> MediaStore:
+        return MediaStore(self.settings.media_dir)
 
     @property
     def embedded_database(self) -> bool:

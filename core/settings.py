@@ -82,17 +82,17 @@ class Settings(BaseSettings):
         120.0, gt=0, alias="AIUTEUR_PROVIDER_TIMEOUT", description="Seconds one provider HTTP request may take."
     )
 
-    @field_validator("database_url", "redis_url", "supabase_url", "supabase_key", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    price_book: Path | None = Field(
+        None, alias="AIUTEUR_PRICE_BOOK", description="A price book JSON file to use instead of core/price_book.json."
+    )
 
     @field_validator(
+        "database_url", "redis_url", "supabase_url", "supabase_key", "price_book",
         "text_model", "image_model", "openai_api_key", "anthropic_api_key", "google_api_key",
         "openai_base_url", "anthropic_base_url", "google_base_url", mode="before",
     )
     @classmethod
-    def _blank_provider_setting_is_unset(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @property

@@ -84,3 +84,12 @@ def project_spend(conn: psycopg.Connection, project_id: UUID) -> dict:
              FROM cost_ledger WHERE project_id = %s""",
         [project_id],
     ).fetchone()
+
+
+def stage_spend(conn: psycopg.Connection, branch_id: UUID, stage_number: int) -> dict:
+    """Credits and shadow credits charged to one stage of a branch."""
+    return conn.execute(
+        """SELECT coalesce(sum(credits), 0) AS credits, coalesce(sum(shadow_credits), 0) AS shadow_credits
+             FROM cost_ledger WHERE branch_id = %s AND stage_number = %s""",
+        [branch_id, stage_number],
+    ).fetchone()

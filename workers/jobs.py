@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from core import assets  # noqa: F401  (registers the asset_image handler)
 from core import jobs
 from workers import context
 

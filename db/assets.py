@@ -1,0 +1,78 @@
+"""Project assets (per branch) and the user's global asset library."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import psycopg
+
+
+def branch_assets(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
+    return conn.execute(
+        """SELECT * FROM project_assets WHERE branch_id = %s
+            ORDER BY array_position(ARRAY['character','location','prop'], asset_type), name""",
+        [branch_id],
+    ).fetchall()
+
+
+def replace_branch_assets(conn: psycopg.Connection, project_id: UUID, branch_id: UUID, assets: list[dict]) -> list[dict]:
+    """The branch's unlocked assets become `assets`; an unchanged asset keeps its reference image."""
+    kept_images = {
+        (r["asset_type"], r["name"], r["description"]): r["image_key_url"]
+        for r in conn.execute(
+            "DELETE FROM project_assets WHERE branch_id = %s AND NOT locked RETURNING *", [branch_id]
+        ).fetchall()
+    }
+    rows = [
+        (project_id, branch_id, a.get("global_asset_id"), a["name"], a["asset_type"], a["description"],
+         a.get("image_key_url") or kept_images.get((a["asset_type"], a["name"], a["description"])),
+         list(a.get("scene_numbers", [])))
+        for a in assets
+    ]
+    with conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO project_assets
+                   (project_id, branch_id, global_asset_id, name, asset_type, description, image_key_url, scene_numbers)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (branch_id, asset_type, name) DO NOTHING""",
+            rows,
+        )
+    return branch_assets(conn, branch_id)
+
+
+def get_asset(conn: psycopg.Connection, asset_id: UUID) -> dict | None:
+    return conn.execute("SELECT * FROM project_assets WHERE id = %s", [asset_id]).fetchone()
+
+
+def set_asset_image(conn: psycopg.Connection, asset_id: UUID, image_key: str) -> None:
+    conn.execute("UPDATE project_assets SET image_key_url = %s WHERE id = %s AND NOT locked", [image_key, asset_id])
+
+
+def lock_branch_assets(conn: psycopg.Connection, branch_id: UUID) -> int:
+    return conn.execute("UPDATE project_assets SET locked = true WHERE branch_id = %s AND NOT locked", [branch_id]).rowcount
+
+
+def library(conn: psycopg.Connection) -> list[dict]:
+    return conn.execute("SELECT * FROM global_assets ORDER BY asset_type, name").fetchall()
+
+
+def promote(conn: psycopg.Connection, asset: dict) -> dict:
+    return conn.execute(
+        """INSERT INTO global_assets (name, asset_type, description, image_key_url, promoted_from_project_id)
+           VALUES (%s, %s, %s, %s, %s) RETURNING *""",
+        [asset["name"], asset["asset_type"], asset["description"], asset["image_key_url"], asset["project_id"]],
+    ).fetchone()
+
+
+def get_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
+    return conn.execute("SELECT * FROM global_assets WHERE id = %s", [global_asset_id]).fetchone()
+
+
+def pull(conn: psycopg.Connection, project_id: UUID, branch_id: UUID, item: dict) -> dict | None:
+    """A library asset into the branch (None if the branch already has one by that type and name)."""
+    return conn.execute(
+        """INSERT INTO project_assets (project_id, branch_id, global_asset_id, name, asset_type, description, image_key_url)
+           VALUES (%s, %s, %s, %s, %s, %s, %s)
+           ON CONFLICT (branch_id, asset_type, name) DO NOTHING RETURNING *""",
+        [project_id, branch_id, item["id"], item["name"], item["asset_type"], item["description"], item["image_key_url"]],
+    ).fetchone()
