@@ -1,0 +1,206 @@
+"""Who is in a story: character names found in the creator's own text.
+
+A name is a run of capitalised words, not a stopword, that is used at least once where a capital
+can't be explained by grammar (mid-sentence, not after an opening quote), or is introduced
+("a fisherman named Jonah", "called Wren"), or speaks ('Mara said'). Words in capitals alone are
+emphasis, not names. Runs that mostly follow place prepositions ("in Lisbon") or end in a place
+noun ("Harbor Street") are places, not people. Short forms join the full name they belong to:
+"Mara" and "Mara Quinn" are one character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from core.offline.places import PLACE_NOUNS
+from core.offline.text import SPEECH_VERBS, STOPWORDS, sentences
+
+TITLES = frozenset("mr mrs ms dr prof captain detective officer inspector sergeant aunt uncle professor agent".split())
+_PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto".split())
+_INTRODUCERS = frozenset("named called".split())
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
+_COMMON_OPENERS = frozenset("""
+rain snow wind fog mist smoke thunder lightning night morning evening dawn dusk silence darkness light water fire
+time nothing everything everyone someone people nobody somebody hours days weeks years minutes seconds footsteps
+voices music sunlight moonlight shadows waves bells doors things
+""".split())
+_OPENERS = frozenset("\"“'‘([:")
+
+
+@dataclass
+class Character:
+    """A named character: the full name, the short forms used, and where it first appears."""
+
+    name: str
+    aliases: set[str] = field(default_factory=set)  # lower-case forms: {"mara quinn", "mara"}
+    mentions: int = 0
+    first_sentence: int = 0
+    first_offset: int = 0  # position of the first mention within that sentence
+    introduced: bool = False
+    speaks: bool = False
+
+    @property
+    def cue(self) -> str:
+        """The screenplay cue: the first name in capitals ('Dr. Okafor' keeps the surname)."""
+        parts = [part for part in self.name.replace(".", "").split() if part.lower() not in TITLES]
+        return (parts[0] if parts else self.name).upper()
+
+
+@dataclass
+class _Run:
+    words: list[str]
+    sentence: int
+    opener: bool  # first word of a sentence or of a quote
+    offset: int  # token position within the sentence
+    previous: str  # the lower-cased token before the run
+    following: str  # the lower-cased token after the run
+    possessive: bool = False  # "Mara's"
+
+
+@lru_cache(maxsize=64)
+def find_characters(text: str) -> tuple[Character, ...]:
+    """The characters named in a text, in order of first appearance."""
+    runs = [run for sentence in sentences(text) for run in _capitalised_runs(sentence.text, sentence.index)]
+    stats = _tally(runs)
+    lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
+    chosen = [key for key, stat in stats.items() if _is_character(key, stat, lowercase)]
+    return tuple(_merge_short_forms(chosen, stats))
+
+
+def find_place_names(text: str) -> list[str]:
+    """Capitalised place names: 'Lisbon' in 'sailed to Lisbon', 'Harbor Street'."""
+    runs = [run for sentence in sentences(text) for run in _capitalised_runs(sentence.text, sentence.index)]
+    return [stat["display"] for key, stat in _tally(runs).items() if _is_place(key, stat)]
+
+
+def _capitalised_runs(text: str, index: int) -> list[_Run]:
+    tokens = _TOKEN.findall(text)
+    runs, current, previous, opener = [], [], "", True
+    for position, token in enumerate(tokens):
+        if token[0].isalpha() and token[0].isupper() and not (token.isupper() and len(token) > 1 and current == []
+                                                                and _shouting(tokens)):
+            if not current:
+                start_previous, start_opener, start_offset = previous, opener, position
+            current.append(token)
+        else:
+            if current:
+                runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower()))
+            current = []
+        opener = token in _OPENERS or (position == 0 and not token[0].isalpha())
+        previous = token.lower()
+    if current:
+        runs.append(_Run(current, index, start_opener, start_offset, start_previous, ""))
+    return [trimmed for run in runs if (trimmed := _trim(run))]
+
+
+def _shouting(tokens: list[str]) -> bool:
+    """A sentence written all in capitals says nothing about names."""
+    letters = [token for token in tokens if token[0].isalpha()]
+    return len(letters) > 2 and all(token.isupper() for token in letters)
+
+
+def _trim(run: _Run) -> _Run | None:
+    """Drop leading stopwords ('The Harbor' -> 'Harbor') and a possessive ending."""
+    words = [word.rstrip(".") if word.rstrip(".").lower() not in TITLES else word for word in run.words]
+    while words and words[0].lower().rstrip(".") in STOPWORDS and words[0].lower().rstrip(".") not in TITLES:
+        run.opener, run.previous, words = False, words[0].lower(), words[1:]
+    run.possessive = bool(words) and re.search(r"['’]s$", words[-1]) is not None
+    words = [re.sub(r"['’]s$", "", word) for word in words]
+    if not words or all(word.lower().rstrip(".") in STOPWORDS | TITLES for word in words):
+        return None
+    if len(words) > 4 or any(len(word) < 2 for word in words if word.lower() not in TITLES):
+        return None
+    run.words = words
+    return run
+
+
+def _tally(runs: list[_Run]) -> dict[str, dict]:
+    stats: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for run in runs:
+        key = " ".join(run.words).lower()
+        stat = stats[key]
+        stat.setdefault("display", _display(run.words))
+        stat.setdefault("first", (run.sentence, run.offset))
+        stat["count"] += 1
+        stat["mid"] += not run.opener
+        stat["mixed"] += not all(word.isupper() and len(word) > 1 for word in run.words)
+        stat["place_prep"] += run.previous in _PLACE_PREPOSITIONS
+        stat["to"] += run.previous == "to"  # "to Lisbon", but also "wrote to Ines": a place only with other signs
+        stat["introduced"] += run.previous in _INTRODUCERS
+        stat["the"] += run.previous == "the"  # "the Marigold" names a boat or a pub, not a person
+        stat["speaks"] += run.following.rstrip(".") in SPEECH_VERBS or run.previous.rstrip(".") in SPEECH_VERBS
+        stat["possessive"] += run.possessive
+        stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following))  # "Mara sighs"
+        stat["place_noun"] += run.words[-1].lower() in PLACE_NOUNS
+    return stats
+
+
+def _display(words: list[str]) -> str:
+    return " ".join(word if not word.isupper() or len(word) < 3 else word.title() for word in words)
+
+
+def _is_place(key: str, stat: dict) -> bool:
+    """'Harbor Street', or a name mostly found after 'in', 'at', 'to' ('sailed to Lisbon') that never speaks."""
+    if stat["place_noun"]:
+        return True
+    located = stat["place_prep"] + stat["to"]
+    return bool(stat["place_prep"]) and located * 2 >= stat["count"] and not stat["speaks"] and not stat["introduced"]
+
+
+def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
+    if _is_place(key, stat) or key.split()[-1].rstrip(".") in TITLES:
+        return False
+    if not stat["mixed"] or stat["the"] * 2 > stat["count"]:
+        return False  # capitals for emphasis ("BAD"), or a thing's name ("the Marigold")
+    if stat["introduced"] or stat["speaks"] or stat["mid"] or stat["possessive"]:
+        return True
+    # only ever opening sentences: a full name ("Mara Quinn waits."), or a word that recurs and is never
+    # written in lower case, so it isn't an ordinary word ("Rain falls." / "the rain")
+    words = key.split()
+    if len(words) > 1:
+        return True
+    ordinary = words[0] in lowercase or words[0] in _COMMON_OPENERS or words[0].endswith("ly")
+    return stat["acts"] >= 2 and not ordinary
+
+
+def _merge_short_forms(keys: list[str], stats: dict[str, dict]) -> list[Character]:
+    """Join 'Mara' to 'Mara Quinn'; count every mention, even sentence openers, once a name is known."""
+    full = sorted(keys, key=lambda key: (-len(key.split()), stats[key]["first"]))
+    characters: list[Character] = []
+    owner: dict[str, Character] = {}
+    for key in full:
+        bare = [part for part in key.replace(".", "").split() if part not in TITLES]
+        host = next((character for character in characters if bare and set(bare) <= _parts(character)), None)
+        if host is None:
+            host = Character(stats[key]["display"], first_sentence=stats[key]["first"][0],
+                             first_offset=stats[key]["first"][1])
+            characters.append(host)
+        owner[key] = host
+    for key, stat in stats.items():
+        bare = [part for part in key.replace(".", "").split() if part not in TITLES]
+        host = owner.get(key) or _host(bare, characters)
+        if host is None or (key not in owner and stat["count"] == stat["place_prep"]):
+            continue
+        host.aliases.add(key)
+        if len(key.split()) > len(host.name.split()) and not _is_place(key, stat):
+            host.name = stat["display"]
+        host.mentions += stat["count"]
+        host.first_sentence, host.first_offset = min((host.first_sentence, host.first_offset), stat["first"])
+        host.introduced |= bool(stat["introduced"])
+        host.speaks |= bool(stat["speaks"])
+    return sorted(characters, key=lambda character: (character.first_sentence, character.first_offset))
+
+
+def _host(bare: list[str], characters: list[Character]) -> Character | None:
+    """The character a name form belongs to: 'Mara' or 'Mara Quinn' for a character called Mara."""
+    if not bare:
+        return None
+    return (next((c for c in characters if set(bare) <= _parts(c)), None)
+            or next((c for c in characters if _parts(c) <= set(bare) and bare[0] in _parts(c)), None))
+
+
+def _parts(character: Character) -> set[str]:
+    return {part for part in character.name.lower().replace(".", "").split() if part not in TITLES}

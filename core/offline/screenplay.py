@@ -1,0 +1,193 @@
+"""Stage 4 offline: a Fountain screenplay written from the beats, sentence by sentence.
+
+    scene headings  a new scene wherever a sentence moves us to a place ("into Mara's kitchen"), or the
+                    time of day turns ("that night"); INT./EXT. from the kind of place
+    action          the beat's sentences without their speech, in the present tense, each character's
+                    name in capitals the first time they appear
+    dialogue        the quoted speech, spoken by the character its tag names ('Mara whispered'), else by
+                    the character named nearest before it; a manner of speaking becomes a parenthetical
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.offline.direction import Direction, read_direction
+from core.offline.names import Character
+from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
+from core.offline.speech import Speech, split_speech
+from core.offline.story import read_story
+from core.offline.tense import to_present
+from core.offline.text import sentences, without_quotes
+
+
+SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
+MIN_SCENES = 3
+_LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)
+
+
+@dataclass
+class _Scene:
+    setting: str  # INT or EXT
+    location: str
+    time: str
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.setting}. {self.location} - {self.time}"
+
+
+def write_master_script(inputs: dict, seed: int = 0) -> dict:
+    """{"formatted_script": Fountain text} from `inputs["beats"]` (each with "text", in "order")."""
+    beats = sorted(inputs["beats"], key=lambda beat: beat.get("order", 0))
+    beat_text = "\n\n".join(beat["text"] for beat in beats if beat.get("text", "").strip())
+    if not beat_text:
+        raise ValueError("the beat sheet is empty; a script needs at least one beat")
+    cast = cast_for(beat_text, inputs.get("source_text") or "")
+    direction = read_direction(inputs.get("guidance", ""))
+    units = [(number, sentence.text) for number, beat in enumerate(beats) for sentence in sentences(beat["text"])]
+    limit = max(MIN_SCENES, round(int(inputs.get("target_length_max") or 180) / SECONDS_PER_SCENE))
+    scenes = plan_scenes(units, beat_text, inputs.get("source_text") or "", cast, limit)
+    writer = _Writer(cast, direction)
+    body = [writer.scene(scene) for scene in scenes]
+    return {"formatted_script": "\n\n".join([_title_page(inputs.get("title") or "Untitled", direction), *body,
+                                             "> FADE OUT."]) + "\n"}
+
+
+def cast_for(text: str, source: str) -> list[Character]:
+    """The characters of a text: those the source names (with their full names) plus any new ones."""
+    known = [character for character in read_story(source).characters if mentioned(character, text)]
+    extra = [c for c in read_story(text).characters if not any(c.aliases & k.aliases for k in known)]
+    return known + extra
+
+
+def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list[Character],
+                limit: int = 10**6) -> list[_Scene]:
+    """(beat number, sentence) pairs grouped into scenes: a new scene when a sentence moves to a new place
+    or time of day; past `limit` scenes, only where a new beat begins."""
+    gazetteer = Gazetteer(f"{source}\n\n{text}")
+    scenes: list[_Scene] = []
+    for index, (beat, unit) in enumerate(units):
+        narration = without_quotes(unit)
+        if len(scenes) >= limit and index and units[index - 1][0] == beat:
+            scenes[-1].lines.append(unit)  # enough scenes for the film's length: stay until the beat ends
+            continue
+        place = next(iter(find_places(narration)), None)
+        place = gazetteer.canonical(place) if place else None
+        time = time_of_day(narration)
+        current = scenes[-1] if scenes else None
+        if current is None:
+            where = place or gazetteer.canonical(_opening_place(unit, text, source, cast))
+            scenes.append(_Scene(where.setting, where.name, time or "DAY"))
+        elif place and place.name != current.location:
+            scenes.append(_Scene(place.setting, place.name, time or current.time))
+        elif current.lines and time_jump(narration):  # "A week later": where we are next, if it's said
+            ahead = mentioned_places(" ".join(without_quotes(u) for _, u in units[index:index + 2]))
+            where = gazetteer.canonical(ahead[0]) if ahead else None
+            setting, location = (where.setting, where.name) if where else (current.setting, current.location)
+            scenes.append(_Scene(setting, location, time or "DAY"))
+        elif current.lines and time and time != current.time:
+            scenes.append(_Scene(current.setting, current.location, time))
+        scenes[-1].lines.append(unit)
+    return scenes
+
+
+def _opening_place(first: str, text: str, source: str, cast: list[Character]) -> Place:
+    """Where the first scene is: a place its first sentence mentions, else the first the beats or source name."""
+    for candidates in (mentioned_places(without_quotes(first)), find_places(without_quotes(text)),
+                       mentioned_places(without_quotes(text)), mentioned_places(source)):
+        if candidates:
+            return candidates[0]
+    owner = f"{cast[0].cue}'S " if cast else ""
+    return Place(f"{owner}HOME" if owner else "UNNAMED PLACE", "INT", "home")
+
+
+class _Writer:
+    """Renders scenes, remembering who was last named and who has been introduced in capitals."""
+
+    def __init__(self, cast: list[Character], direction: Direction) -> None:
+        self.cast, self.direction = cast, direction
+        self.introduced: set[str] = set()
+        self.last_named: Character | None = None
+
+    def scene(self, scene: _Scene) -> str:
+        blocks: list[tuple[str, str, str]] = []  # (kind, speaker, text)
+        for unit in scene.lines:
+            action, speeches = split_speech(unit, self.cast, self.last_named)
+            self._remember(unit)
+            if action:
+                self._add(blocks, ("action", "", self._action(action)))
+            for speech in speeches:
+                self._add(blocks, ("dialogue", speech.cue, _dialogue_text(speech)))
+        return "\n\n".join([scene.heading, *(_render(block) for block in blocks)])
+
+    def _action(self, text: str) -> str:
+        text = to_present(text)
+        for character in self.cast:
+            if character.name not in self.introduced:
+                text, found = _capitalise_first(text, character)
+                if found:
+                    self.introduced.add(character.name)
+        for word in sorted(self.direction.words):
+            text = _upper_word(text, word)
+        return text
+
+    def _remember(self, unit: str) -> None:
+        narration = without_quotes(unit)
+        named = [c for c in self.cast if mentioned(c, narration)]
+        if named:
+            self.last_named = max(named, key=lambda c: _last_position(c, narration))
+
+    @staticmethod
+    def _add(blocks: list, block: tuple[str, str, str]) -> None:
+        kind, speaker, text = block
+        if blocks and blocks[-1][0] == kind and blocks[-1][1] == speaker and (kind == "dialogue" or
+                                                                          blocks[-1][2].count(".") < 3):
+            previous = blocks.pop()
+            block = (kind, speaker, f"{previous[2]} {text}")
+        blocks.append(block)
+
+
+def _render(block: tuple[str, str, str]) -> str:
+    kind, speaker, text = block
+    if kind == "action":  # '!' forces action where Fountain would read a heading, cue or other markup
+        forced = text.isupper() or text[:1] in ".#=>~[@" or _LOOKS_LIKE_HEADING.match(text)
+        return f"!{text}" if forced else text
+    return f"{speaker}\n{text}"
+
+
+def _dialogue_text(speech: Speech) -> str:
+    return f"({speech.manner})\n{speech.line}" if speech.manner else speech.line
+
+
+def _title_page(title: str, direction: Direction) -> str:
+    lines = [f"Title: {' '.join(title.split())}"]
+    if direction.given:
+        lines.append(f"Notes: Revised for: {direction.note()}")
+    return "\n".join(lines)
+
+
+def mentioned(character: Character, text: str) -> bool:
+    """Whether a text names the character by any of its names."""
+    return _last_position(character, text) >= 0
+
+
+def _last_position(character: Character, text: str) -> int:
+    ends = [match.end() for alias in character.aliases
+            for match in re.finditer(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE)]
+    return max(ends, default=-1)
+
+
+def _capitalise_first(text: str, character: Character) -> tuple[str, bool]:
+    for alias in sorted(character.aliases, key=lambda alias: (-len(alias), alias)):
+        match = re.search(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE)
+        if match:
+            return text[:match.start()] + match.group(0).upper() + text[match.end():], True
+    return text, False
+
+
+def _upper_word(text: str, word: str) -> str:
+    return re.sub(rf"\b{re.escape(word)}\b", word.upper(), text, count=1, flags=re.IGNORECASE)
+

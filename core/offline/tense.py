@@ -1,0 +1,114 @@
+"""Screen action is written in the present tense: 'Mara walked in' -> 'Mara walks in'.
+
+Only a verb right after its subject (a name or a pronoun) changes, and only verbs this module knows,
+so prose it can't parse is left exactly as the creator wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_IRREGULAR = {
+    "was": ("is", "are"), "were": ("is", "are"), "had": ("has", "have"), "went": ("goes", "go"),
+    "came": ("comes", "come"), "saw": ("sees", "see"), "took": ("takes", "take"), "found": ("finds", "find"),
+    "made": ("makes", "make"), "said": ("says", "say"), "told": ("tells", "tell"), "knew": ("knows", "know"),
+    "thought": ("thinks", "think"), "left": ("leaves", "leave"), "ran": ("runs", "run"),
+    "stood": ("stands", "stand"), "sat": ("sits", "sit"), "held": ("holds", "hold"),
+    "brought": ("brings", "bring"), "gave": ("gives", "give"), "got": ("gets", "get"),
+    "began": ("begins", "begin"), "felt": ("feels", "feel"), "kept": ("keeps", "keep"),
+    "heard": ("hears", "hear"), "fell": ("falls", "fall"), "wrote": ("writes", "write"),
+    "drove": ("drives", "drive"), "threw": ("throws", "throw"), "caught": ("catches", "catch"),
+    "built": ("builds", "build"), "lost": ("loses", "lose"), "met": ("meets", "meet"), "paid": ("pays", "pay"),
+    "sent": ("sends", "send"), "spoke": ("speaks", "speak"), "woke": ("wakes", "wake"),
+    "broke": ("breaks", "break"), "chose": ("chooses", "choose"), "became": ("becomes", "become"),
+    "rose": ("rises", "rise"), "hid": ("hides", "hide"), "stole": ("steals", "steal"), "swam": ("swims", "swim"),
+    "sang": ("sings", "sing"), "won": ("wins", "win"), "fought": ("fights", "fight"), "bought": ("buys", "buy"),
+    "taught": ("teaches", "teach"), "slept": ("sleeps", "sleep"), "wore": ("wears", "wear"),
+    "tore": ("tears", "tear"), "shook": ("shakes", "shake"), "lit": ("lights", "light"), "led": ("leads", "lead"),
+    "climbed": ("climbs", "climb"), "understood": ("understands", "understand"), "forgot": ("forgets", "forget"),
+    "drew": ("draws", "draw"), "flew": ("flies", "fly"), "grew": ("grows", "grow"), "hung": ("hangs", "hang"),
+    "knelt": ("kneels", "kneel"), "lay": ("lies", "lie"), "meant": ("means", "mean"), "rode": ("rides", "ride"),
+    "sank": ("sinks", "sink"), "slid": ("slides", "slide"), "spun": ("spins", "spin"), "struck": ("strikes", "strike"),
+    "swore": ("swears", "swear"), "swung": ("swings", "swing"), "drank": ("drinks", "drink"), "ate": ("eats", "eat"),
+    "did": ("does", "do"), "read": ("reads", "read"), "wound": ("winds", "wind"), "swept": ("sweeps", "sweep"),
+    "froze": ("freezes", "freeze"), "dug": ("digs", "dig"), "fled": ("flees", "flee"),
+    "sought": ("seeks", "seek"), "shot": ("shoots", "shoot"), "shut": ("shuts", "shut"), "bit": ("bites", "bite"),
+}
+_REGULAR_BASES = """
+walk look open turn pull push ask work live polish brush wash fetch stretch wish cough dress press cross fail roll
+limp glow flicker fade flash tremble shiver answer reach watch wait start stop try carry hurry move close smile laugh
+cry
+shout whisper kiss hug step grab drop jump return follow enter arrive decide notice realize realise discover refuse
+agree point nod listen wander race rush slip pick kick knock search check unlock lock load fix help need want love
+hate like hope plan learn argue remember face escape save kill attack chase miss pass play stay reveal confess scream
+murmur mutter stare glance stumble crawl climb land drift float sail row fish paint clean cook pour fill light burn
+rescue protect warn beg pray sigh shrug lean rest touch hand toss lift raise lower wave crash slam trap pause guide
+guard hunt track study examine collect gather pack unpack fold worry wonder believe accept ignore explain promise
+repeat continue finish prepare kneel dance sing sob frown struggle collapse vanish appear disappear emerge explode
+""".split()
+_SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|you"
+            r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?"
+            r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must)\b)"
+            r"[a-z]+)\b)")
+_PLURAL_SUBJECTS = frozenset("they we i you".split())
+
+
+def _past(base: str) -> str:
+    if base.endswith("e"):
+        return base + "d"
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ied"
+    if base in ("stop", "drop", "grab", "step", "slip", "plan", "hug", "nod", "beg", "sob", "slam", "trap", "row"):
+        return base + ("ed" if base == "row" else base[-1] + "ed")
+    return base + "ed"
+
+
+def _third_person(base: str) -> str:
+    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return base + "es"
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ies"
+    return base + "s"
+
+
+_PRESENT = dict(_IRREGULAR)
+_PRESENT.update({_past(base): (_third_person(base), base) for base in _REGULAR_BASES})
+
+
+_VERBS = "|".join(sorted(_PRESENT, key=len, reverse=True))
+_VERB = re.compile(_SUBJECT + r"(?P<adverb>\s+\w+ly)?\s+(?P<verb>" + _VERBS + r")\b")
+_CHAINED = re.compile(r"(?P<joint>(?:\b(?:and|then|but|or)|,)\s+)(?P<verb>" + _VERBS + r")\b")
+
+
+def to_present(text: str) -> str:
+    """Past-tense verbs after their subject become present tense; everything else stays as written.
+
+    'Mara opened the door and walked in' -> 'Mara opens the door and walks in': once a sentence's
+    subject verb changed, the verbs chained to it with and/then/but change too.
+    """
+    changed = _VERB.sub(_replace, text)
+    if changed == text:
+        return text
+    index = 1 if _plural(_VERB.search(text).group("subject")) else 0
+    return _CHAINED.sub(lambda match: match.group("joint") + _PRESENT[match.group("verb")][index], changed)
+
+
+def _replace(match: re.Match) -> str:
+    subject = match.group("subject")
+    singular, plural = _PRESENT[match.group("verb")]
+    if match.group("verb") in ("was", "were"):
+        present = "am" if subject.lower() == "i" else "are" if _plural(subject) or subject.lower() == "you" else "is"
+    else:
+        present = plural if _plural(subject) else singular
+    return f"{subject}{match.group('adverb') or ''} {present}"
+
+
+def _plural(subject: str) -> bool:
+    """'they', 'Mara and Jonah', 'her arms' take 'walk'; 'she', 'Mara', 'the lens' take 'walks'."""
+    lowered = subject.lower()
+    if lowered in _PLURAL_SUBJECTS or " and " in lowered:
+        return True
+    first, _, last = lowered.rpartition(" ")
+    determined = first.split(" ")[0] in ("the", "a", "an", "his", "her", "their")
+    singular_s = last.endswith(("ss", "us", "is")) or last in ("lens", "news", "series", "species", "canvas", "gas")
+    return determined and last.endswith("s") and not singular_s
