@@ -1,0 +1,73 @@
+"""The headless CLI end to end, in each input mode, as a creator batching ideas would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+SAMPLES = REPO_ROOT / "samples"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=REPO_ROOT, env=os.environ, capture_output=True,
+                          text=True, timeout=240)
+
+
+@pytest.mark.parametrize(
+    ("story", "mode", "names"),
+    [
+        ("premise.txt", "expand", ["Odile Varga", "Teo Brandt"]),
+        ("salt_road.md", "condense", ["Nell", "Amos Reyes", "Dolores Quint", "Kit"]),
+        ("night_ferry.fountain", "import", ["Juno", "Elias"]),
+    ],
+)
+def test_a_story_runs_through_stage_five_in_each_mode(studio, story, mode, names):
+    done = run_cli("run", str(SAMPLES / story), "--mode", mode, "--through", "5", "--json", "--user", "batch@example.com")
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["scene_count"] >= 1 and summary["asset_count"] >= len(names)
+    assert summary["spend"] == "0.000000" and float(summary["shadow_spend"]) > 0  # offline, shadow-priced
+    with studio.db.as_service() as conn:
+        stages = conn.execute(
+            "SELECT stage_number, status FROM stage_states WHERE branch_id = %s AND status = 'locked' ORDER BY 1",
+            [summary["branch_id"]]).fetchall()
+        assets = conn.execute("SELECT name, image_key_url FROM project_assets WHERE branch_id = %s",
+                              [summary["branch_id"]]).fetchall()
+        scenes = conn.execute("SELECT count(*) AS n FROM scenes WHERE branch_id = %s", [summary["branch_id"]]).fetchone()
+    locked = sorted({row["stage_number"] for row in stages})
+    assert locked == ([1, 4, 5] if mode == "import" else [1, 2, 3, 4, 5])
+    asset_names = " ".join(a["name"] for a in assets)
+    assert all(name.split()[0] in asset_names for name in names), asset_names
+    assert all(a["image_key_url"] for a in assets), "every asset has its reference image"
+    assert scenes["n"] == summary["scene_count"]
+
+
+def test_progress_is_printed_per_stage_with_its_cost(studio):
+    done = run_cli("run", str(SAMPLES / "lighthouse.txt"), "--mode", "condense", "--through", "3")
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("Stage 2 locked") and "credits" in line for line in lines)
+    assert any(line.startswith("Stage 3 locked") for line in lines)
+    assert not any(line.startswith("Stage 4") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "no/such/story.txt", "--mode", "expand"], "no such file"),
+        (["run", str(SAMPLES / "premise.txt"), "--mode", "import"], "scene heading"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_writes_nothing(studio, args, message):
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    with studio.db.as_service() as conn:
+        assert conn.execute("SELECT count(*) AS n FROM projects").fetchone()["n"] == 0
