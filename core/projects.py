@@ -108,3 +108,21 @@ def stage_one_history(db: Database, user_id: UUID, branch_id: UUID) -> list[dict
 def stage_one_editable(db: Database, user_id: UUID, branch_id: UUID) -> bool:
     with db.as_user(user_id) as conn:
         return not stage_rows.begun_after(conn, branch_id, 1)
+
+
+def find_project(db: Database, user_id: UUID, id_or_title: str) -> dict:
+    """A project of the user's by id or exact title (the newest when titles repeat)."""
+    for project in list_projects(db, user_id):
+        if str(project["id"]) == id_or_title or project["title"] == id_or_title:
+            return project
+    raise NotFound(f"No project of yours is called or numbered {id_or_title!r}.")
+
+
+def find_branch(db: Database, user_id: UUID, project_id: UUID, id_or_name: str) -> dict:
+    """A branch of the project by id or name."""
+    with db.as_user(user_id) as conn:
+        branches = project_rows.list_branches(conn, project_id)
+    for branch in branches:
+        if str(branch["id"]) == id_or_name or branch["name"] == id_or_name:
+            return branch
+    raise NotFound(f"The project has no branch called {id_or_name!r}.")
