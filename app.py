@@ -29,10 +29,16 @@ def _stage_page(s: Stage) -> st.Page:
 dashboard = st.Page(
     "pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", url_path="films", default=True
 )
+studio_pages = [
+    dashboard,
+    st.Page("pages/branches.py", title="Branches", icon=":material/call_split:", url_path="branch-history"),
+    st.Page("pages/costs.py", title="Costs", icon=":material/payments:", url_path="cost-dashboard"),
+    st.Page("pages/asset_library.py", title="Asset library", icon=":material/photo_library:", url_path="library"),
+]
 built = [s for s in STAGES if s.available]
 navigation = st.navigation(
     {
-        "Studio": [dashboard],
+        "Studio": studio_pages,
         "Phase A · the story": [_stage_page(s) for s in built if s.phase is Phase.A],
         "Phase B · production": [_stage_page(s) for s in built if s.phase is Phase.B],
     }
@@ -72,6 +78,8 @@ with st.sidebar:
         st.caption(f":material/check_circle: {health['workers']} worker(s) · {health['queued']} queued")
     else:
         st.warning(f"No render worker running · {health['queued']} queued. Start one with `python -m workers`.")
+    engines = studio.engines
+    st.caption(("🔌 " if engines.offline else "☁️ ") + engines.label)
     with st.expander("Pipeline", expanded=False):
         for s in STAGES:
             st.caption(s.label if s.available else f"~~{s.label}~~ — not available yet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from uuid import UUID
 
-from core import jobs
+from core import jobs, story_edits
 from core.errors import InputRejected, NotFound, StageFrozen
 from core.ledger import ChargedTo, release, reserve, settle
 from core.projects import ProjectRef
@@ -107,17 +107,33 @@ def promote_to_library(studio: Studio, user_id: UUID, asset_id: UUID) -> dict:
         return asset_rows.promote(conn, asset)
 
 
-def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_asset_id: UUID) -> dict:
+def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_asset_id: UUID,
+                      *, seen_version: int | None = None) -> dict | None:
+    """A library asset (with its image) into the branch as a new Stage 5 version; returns its project_assets row
+    (None only if a locked asset of that type and name already holds the place).
+
+    `seen_version` is the Stage 5 version the creator was looking at (default: the latest), so a pull
+    never silently overwrites another session's save.
+    """
     with studio.db.as_user(user_id) as conn:
-        if (state := stage_rows.latest(conn, ref.branch_id, 5)) and state["status"] == "locked":
-            raise StageFrozen("Stage 5 is locked on this branch; branch the project to change its assets.")
+        state = stage_rows.latest(conn, ref.branch_id, 5)
         item = asset_rows.get_library_asset(conn, global_asset_id)
-        if item is None:
-            raise NotFound("That library asset doesn't exist or isn't yours.")
-        pulled = asset_rows.pull(conn, ref.project_id, ref.branch_id, item)
-    if pulled is None:
+    if state is None:
+        raise NotFound("Extract this project's assets first, then pull from your library into them.")
+    if state["status"] == "locked":
+        raise StageFrozen("Stage 5 is locked on this branch; branch the project to change its assets.")
+    if item is None:
+        raise NotFound("That library asset doesn't exist or isn't yours.")
+    current = state["content"]["assets"]
+    if any(a["asset_type"] == item["asset_type"] and a["name"].lower() == item["name"].lower() for a in current):
         raise InputRejected({"library": f"this branch already has a {item['asset_type']} named {item['name']}"})
-    return pulled
+    pulled = {"name": item["name"], "asset_type": item["asset_type"], "description": item["description"],
+              "scene_numbers": [], "global_asset_id": str(item["id"]), "image_key_url": item["image_key_url"]}
+    story_edits.save_assets(studio, user_id, ref, state["version"] if seen_version is None else seen_version,
+                            [*current, pulled])
+    with studio.db.as_user(user_id) as conn:
+        rows = asset_rows.branch_assets(conn, ref.branch_id)
+    return next((a for a in rows if a["global_asset_id"] == item["id"]), None)
 
 
 def library(studio: Studio, user_id: UUID) -> list[dict]:

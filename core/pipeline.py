@@ -40,10 +40,10 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage(1, "input", "Input", Scope.PROJECT, (), "pages/stage_01_input.py", ":material/edit_note:", True),
-    Stage(2, "treatment", "Treatment", Scope.GLOBAL, (1,), "pages/stage_02_treatment.py", ":material/description:", False),
-    Stage(3, "beat_sheet", "Beat sheet", Scope.GLOBAL, (2,), "pages/stage_03_beats.py", ":material/format_list_numbered:", False),
-    Stage(4, "master_script", "Master script", Scope.GLOBAL, (3,), "pages/stage_04_script.py", ":material/article:", False),
-    Stage(5, "global_assets", "Global assets", Scope.GLOBAL, (4,), "pages/stage_05_assets.py", ":material/groups:", False),
+    Stage(2, "treatment", "Treatment", Scope.GLOBAL, (1,), "pages/stage_02_treatment.py", ":material/description:", True),
+    Stage(3, "beat_sheet", "Beat sheet", Scope.GLOBAL, (2,), "pages/stage_03_beats.py", ":material/format_list_numbered:", True),
+    Stage(4, "master_script", "Master script", Scope.GLOBAL, (3,), "pages/stage_04_script.py", ":material/article:", True),
+    Stage(5, "global_assets", "Global assets", Scope.GLOBAL, (4,), "pages/stage_05_assets.py", ":material/groups:", True),
     Stage(6, "script_hub", "Script hub", Scope.SCENES, (5,), "pages/stage_06_hub.py", ":material/view_list:", False),
     Stage(7, "shot_list", "Shot list", Scope.SCENE, (6,), "pages/stage_07_shots.py", ":material/videocam:", False),
     Stage(8, "visual_definition", "Visual definition", Scope.SCENE, (7,), "pages/stage_08_visuals.py", ":material/palette:", False),

@@ -77,6 +77,16 @@ def _content(conn: psycopg.Connection, branch_id: UUID, number: int) -> dict:
     return stage_rows.latest(conn, branch_id, number)["content"]
 
 
+def generation_estimate(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> Estimate | None:
+    """What generating stage `number` now would cost, before anything is spent (None: no model call).
+
+    Raises:
+        StageNotReady: an upstream stage isn't locked.
+    """
+    with studio.db.as_user(user_id) as conn:
+        return plan(conn, studio.engines, ref.branch_id, number).estimate
+
+
 def regeneration_preview(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, kind: str = "regenerate") -> ChangePreview:
     """What (re)generating or editing stage `number` would invalidate, and the cost to redo it."""
     with studio.db.as_user(user_id) as conn:

@@ -109,17 +109,36 @@ def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
 
 def save_assets(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, assets: list[dict],
                 style: dict | None = None, **confirm) -> dict:
-    """Edited asset descriptions (and the chosen visual style) as a new Stage 5 version."""
+    """Edited assets (and the chosen visual style) as a new Stage 5 version.
+
+    An asset pulled from the library keeps its link (`global_asset_id`, given or found by type and name)
+    and its image through edits. Without `style` the version keeps the style already chosen, or none.
+    """
     with studio.db.as_user(user_id) as conn:
         content = dict(_editable(conn, ref.branch_id, 5)["content"])
+        linked = {(r["asset_type"], r["name"]): str(r["global_asset_id"])
+                  for r in asset_rows.branch_assets(conn, ref.branch_id) if r["global_asset_id"]}
     try:
         checked = AssetSet.model_validate({"assets": assets}).model_dump(mode="json")["assets"]
-        chosen = VisualStyle(**(style or content.get("visual_style") or {})).model_dump()
     except ValueError as exc:
         raise InputRejected({"assets": str(exc).splitlines()[-1]}) from exc
+    try:
+        chosen = VisualStyle(**style).model_dump() if style else content.get("visual_style")
+    except ValueError as exc:
+        raise InputRejected({"visual_style": str(exc).splitlines()[-1]}) from exc
+    checked = [_library_link(asset, given, linked) for asset, given in zip(checked, assets)]
     changed = {"assets": [a["name"] for a in checked if a not in content["assets"]], "visual_style": chosen}
     return _save_edit(studio, user_id, ref, 5, {**content, "assets": checked, "visual_style": chosen}, seen_version,
                       changed, **confirm)
+
+
+LIBRARY_LINK = ("global_asset_id", "image_key_url")  # beside an asset pulled from the library: where from, its image
+
+
+def _library_link(asset: dict, given: dict, linked: dict) -> dict:
+    carried = {key: str(given[key]) for key in LIBRARY_LINK if given.get(key)}
+    link = carried.get("global_asset_id") or linked.get((asset["asset_type"], asset["name"]))
+    return {**asset, **carried, **({"global_asset_id": link} if link else {})}
 
 
 def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int) -> dict:

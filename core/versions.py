@@ -17,6 +17,9 @@ from core.pipeline import Stage, stage
 from db import stages as stage_rows
 
 IMPORT_SKIPS = frozenset({2, 3})  # an imported screenplay goes straight to Stage 4
+# What a downstream stage may build on: a locked version, or one flagged `outdated` (a locked beat sheet
+# the hand-edited script no longer matches: out of sync, still the locked version).
+SETTLED = frozenset({"locked", "outdated"})
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def require_upstream_locked(conn: psycopg.Connection, branch_id: UUID, number: i
         raise StageNotReady(f"Stage {number} is skipped for an imported screenplay.", 4)
     for needed in _effective_upstream(number, skipped):
         state = stage_rows.latest(conn, branch_id, needed)
-        if state is None or state["status"] != "locked":
+        if state is None or state["status"] not in SETTLED:
             raise StageNotReady(f"Lock Stage {stage(needed).label} before opening Stage {number}.", needed)
     return skipped
 

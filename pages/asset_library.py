@@ -1,0 +1,49 @@
+"""My asset library: the characters, locations and props kept for reuse across films, with their images."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.assets import library
+from core.projects import list_projects
+from pages import common
+
+TYPES = ("character", "location", "prop")
+CARDS_PER_ROW = 4
+
+studio = common.studio()
+user = common.require_user()
+
+st.title("My asset library")
+items = library(studio, user.id)
+if not items:
+    st.info("Your library is empty. On any film's Stage 5 · Global assets, “Add to my library” keeps an asset "
+            "(and its reference image) here, ready to pull into your other films.", icon=":material/local_library:")
+    st.stop()
+
+films = {p["id"]: p["title"] for p in list_projects(studio.db, user.id)}
+st.caption(f"{len(items)} asset(s). Pull one into a film from its Stage 5 · Global assets.")
+
+
+def card(item: dict) -> None:
+    st.markdown(f"**{item['name']}**  \n:gray[{item['asset_type']}]")
+    key = item["image_key_url"]
+    if key and studio.media.exists(key):
+        st.image(str(studio.media.path(key)), caption=item["name"], width="stretch")
+    else:
+        st.caption("No reference image")
+    if item["description"]:
+        st.caption(item["description"])
+    source = films.get(item["promoted_from_project_id"])
+    st.caption(f"From “{source}”" if source else "From a film since deleted")
+
+
+for kind in TYPES:
+    group = [i for i in items if i["asset_type"] == kind]
+    if not group:
+        continue
+    st.subheader(f"{kind.capitalize()}s ({len(group)})")
+    for start in range(0, len(group), CARDS_PER_ROW):
+        for column, item in zip(st.columns(CARDS_PER_ROW), group[start:start + CARDS_PER_ROW]):
+            with column, st.container(border=True):
+                card(item)
