@@ -79,7 +79,7 @@ with st.sidebar:
     else:
         st.warning(f"No render worker running · {health['queued']} queued. Start one with `python -m workers`.")
     engines = studio.engines
-    st.caption(("🔌 " if engines.offline else "☁️ ") + engines.label)
+    st.caption((":material/offline_bolt: " if engines.offline else ":material/cloud: ") + engines.label)
     with st.expander("Pipeline", expanded=False):
         for s in STAGES:
             st.caption(s.label if s.available else f"~~{s.label}~~ — not available yet")

@@ -59,6 +59,39 @@ def enqueue(
     return {**row, "rq_job_id": rq_job.id}
 
 
+_LOST = {"failed", "stopped", "canceled"}
+
+
+def recover_abandoned(studio: Studio) -> list[UUID]:
+    """Queue again every job the database still calls queued or running whose RQ job is gone or dead
+    (a killed worker, a Redis that lost its data). Holds in the ledger are keyed by the work, not
+    the attempt, so the retried job settles the same reservation and is never charged twice."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    with studio.db.as_service() as conn:
+        candidates = job_rows.unfinished_jobs(conn)
+    recovered = []
+    for row in candidates:
+        try:
+            alive = Job.fetch(row["rq_job_id"], connection=studio.redis).get_status(refresh=True) not in _LOST
+        except (NoSuchJobError, TypeError, ValueError):
+            alive = False
+        if not alive:
+            _requeue(studio, row)
+            recovered.append(row["id"])
+    return recovered
+
+
+def _requeue(studio: Studio, row: dict) -> None:
+    rq_job = studio.queue.enqueue(
+        RQ_FUNCTION, str(row["id"]), str(row["user_id"]), job_id=f"gen-{row['id']}-r{row['attempts']}",
+        job_timeout=600, result_ttl=3600,
+    )
+    with studio.db.as_user(row["user_id"]) as conn:
+        job_rows.mark_requeued(conn, row["id"], rq_job.id)
+
+
 def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
     """Run one job as its user. Errors end the job `failed` with a message a creator can read."""
     with studio.db.as_user(user_id) as conn:

@@ -63,3 +63,18 @@ def jobs_for_project(conn: psycopg.Connection, project_id: UUID, kind: str | Non
             ORDER BY created_at DESC""",
         [project_id, kind, kind],
     ).fetchall()
+
+
+def unfinished_jobs(conn: psycopg.Connection) -> list[dict]:
+    """Every job still queued or running, of every user: the worker's recovery sweep runs as the owner."""
+    return conn.execute(
+        "SELECT id, user_id, kind, status, rq_job_id, attempts FROM generation_jobs WHERE status IN ('queued', 'running')"
+    ).fetchall()
+
+
+def mark_requeued(conn: psycopg.Connection, job_id: UUID, rq_job_id: str) -> None:
+    conn.execute(
+        """UPDATE generation_jobs SET status = 'queued', rq_job_id = %s, error = NULL, updated_at = now()
+            WHERE id = %s""",
+        [rq_job_id, job_id],
+    )

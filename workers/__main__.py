@@ -7,6 +7,7 @@ import logging
 
 from rq import SimpleWorker
 
+from core.jobs import recover_abandoned
 from core.settings import load_settings
 from workers import context
 
@@ -18,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     studio = context.studio(load_settings())
+    recovered = recover_abandoned(studio)
+    if recovered:
+        logging.getLogger("aiuteur.worker").info("queued %d abandoned job(s) again", len(recovered))
     # SimpleWorker runs jobs in this process, so the connection pool is shared across jobs.
     worker = SimpleWorker([studio.queue], connection=studio.redis, name=args.name)
     worker.work(burst=args.burst, with_scheduler=False)
