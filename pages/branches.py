@@ -39,9 +39,9 @@ st.dataframe(
 switch_col, fork_col = st.columns(2)
 with switch_col, st.container(border=True):
     st.subheader("Switch")
-    target = st.selectbox("Work on branch", list(names), format_func=names.get,
+    target = st.selectbox("Work on branch", list(names), format_func=names.get, key="switch_to",
                           index=list(names).index(str(ref.branch_id)) if str(ref.branch_id) in names else 0)
-    if st.button("Switch", icon=":material/swap_horiz:", disabled=target == str(ref.branch_id)):
+    if st.button("Switch", key="switch", icon=":material/swap_horiz:", disabled=target == str(ref.branch_id)):
         if run_action(lambda: switch_branch(studio.db, user.id, ref.project_id, UUID(target)), retry_key="switch"):
             common.focus_project(ref.project_id, UUID(target))
             st.session_state["flash"] = f"Now on “{names[target]}”; every page follows it."
@@ -51,9 +51,9 @@ with fork_col, st.form("fork"):
     st.subheader("Fork")
     reached = current["stage_reached"] if current else 1
     at = st.selectbox("Fork at stage", [s.number for s in STAGES if s.number <= (reached or 1)],
-                      index=max(0, (reached or 1) - 1), format_func=lambda n: stage(n).label)
-    name = st.text_input("New branch name")
-    why = st.text_input("Why (the branch's message)")
+                      index=max(0, (reached or 1) - 1), format_func=lambda n: stage(n).label, key="fork_at")
+    name = st.text_input("New branch name", key="fork_name")
+    why = st.text_input("Why (the branch's message)", key="fork_why")
     if st.form_submit_button("Fork from the current branch", icon=":material/call_split:"):
         made = run_action(lambda: fork(studio.db, user.id, ref.project_id, ref.branch_id, at, name, why), retry_key="fork")
         if made:
@@ -104,9 +104,9 @@ deletable = [bid for bid in names if bid != str(ref.branch_id) and not next(b fo
 if not deletable:
     st.caption("Main and the branch you're on can't be deleted.")
 else:
-    doomed = st.selectbox("Branch to delete", deletable, format_func=names.get)
+    doomed = st.selectbox("Branch to delete", deletable, format_func=names.get, key="doomed")
     sure = st.checkbox(f"Yes, delete “{names[doomed]}” and everything on it", key="sure_delete")
-    if st.button("Delete branch", icon=":material/delete:", disabled=not sure, type="primary"):
+    if st.button("Delete branch", key="delete", icon=":material/delete:", disabled=not sure, type="primary"):
         orphaned = run_action(lambda: delete_branch(studio.db, user.id, ref.project_id, UUID(doomed)), retry_key="delete")
         if orphaned is not None:
             st.session_state["flash"] = (f"Deleted “{names[doomed]}”. Media still used elsewhere was kept"
