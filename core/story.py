@@ -170,6 +170,11 @@ def _provenance(draft: StageDraft) -> dict:
         "final_prompt": draft.final_prompt, "prompt_template_version": draft.prompt_template_version,
         "regeneration_guidance": draft.guidance or None, "provider": draft.provider, "model": draft.model,
         "seed": draft.seed,
+        "generation": {
+            "input_tokens": draft.usage.input_tokens, "output_tokens": draft.usage.output_tokens,
+            "latency_ms": draft.latency_ms, "input_digest": draft.input_digest, "identity": draft.identity,
+            "calls": [call.model_dump() for call in draft.calls],
+        },
     }
 
 

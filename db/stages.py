@@ -7,7 +7,10 @@ from uuid import UUID
 import psycopg
 from psycopg.types.json import Jsonb
 
-_PROVENANCE = ("prompt_template_version", "final_prompt", "regeneration_guidance", "provider", "model", "seed", "cost_credits")
+_PROVENANCE = (
+    "prompt_template_version", "final_prompt", "regeneration_guidance", "provider", "model", "seed", "cost_credits",
+    "generation",
+)
 
 
 def insert_version(
@@ -38,6 +41,8 @@ def insert_version(
         "input_versions": Jsonb(input_versions or {}),
         **provenance,
     }
+    if "generation" in columns:
+        columns["generation"] = Jsonb(columns["generation"])
     names = ", ".join(columns)
     marks = ", ".join(["%s"] * len(columns))
     return conn.execute(

@@ -19,9 +19,16 @@ def history_table(view: StageView) -> pd.DataFrame:
             "Guidance": [v["regeneration_guidance"] or _origin(v) for v in view.history],
             "Template": [v["prompt_template_version"] or "—" for v in view.history],
             "Model": [v["model"] or "—" for v in view.history],
+            "Tokens in/out": [_tokens(v) for v in view.history],
+            "Latency (ms)": [(v.get("generation") or {}).get("latency_ms") for v in view.history],
             "Cost (credits)": [float(v["cost_credits"]) for v in view.history],
         }
     )
+
+
+def _tokens(version: dict) -> str:
+    generation = version.get("generation") or {}
+    return f"{generation['input_tokens']:,}/{generation['output_tokens']:,}" if "input_tokens" in generation else "—"
 
 
 def _origin(version: dict) -> str:

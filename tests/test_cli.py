@@ -47,6 +47,12 @@ def test_a_story_runs_through_stage_five_in_each_mode(studio, story, mode, names
     assert all(name.split()[0] in asset_names for name in names), asset_names
     assert all(a["image_key_url"] for a in assets), "every asset has its reference image"
     assert scenes["n"] == summary["scene_count"]
+    with studio.db.as_service() as conn:
+        made = conn.execute(
+            """SELECT model, final_prompt, prompt_template_version, generation FROM stage_states
+                WHERE branch_id = %s AND stage_number = 5 ORDER BY version LIMIT 1""", [summary["branch_id"]]).fetchone()
+    assert made["model"] == "offline:draft-writer" and made["final_prompt"] and made["prompt_template_version"]
+    assert made["generation"]["input_tokens"] > 0 and made["generation"]["latency_ms"] >= 0  # every call recorded
 
 
 def test_progress_is_printed_per_stage_with_its_cost(studio):
