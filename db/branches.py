@@ -1,7 +1,8 @@
 """Branches: fork copies, deletion, the tree, timelines and what a comparison reads.
 
-Every function takes the caller's connection; the caller owns the transaction. The fork's copy is
-one statement in a database function (sql/006 `aiuteur_private.copy_into_fork`); see why there.
+Every function takes the caller's connection; the caller owns the transaction. The fork's copy
+and "stage reached" are database functions (`aiuteur_private.copy_into_fork` and `stage_reached`,
+created in sql/006, where the why is written, and replaced in sql/010).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import psycopg
+
 
 def get_branch(conn: psycopg.Connection, branch_id: UUID, *, for_share: bool = False) -> dict | None:
     """The branch; `for_share` also keeps it from being deleted until the transaction ends."""
@@ -33,7 +35,7 @@ def lock_project(conn: psycopg.Connection, project_id: UUID) -> dict | None:
 
 
 def stage_reached(conn: psycopg.Connection, branch_id: UUID) -> int:
-    """The stage the branch has reached (sql/006 `aiuteur_private.stage_reached`); 0 for none or not the user's."""
+    """The stage the branch has reached (`aiuteur_private.stage_reached`); 0 if none or not the user's."""
     row = conn.execute("SELECT coalesce(aiuteur_private.stage_reached(%s), 0) AS reached", [branch_id]).fetchone()
     return row["reached"]
 
@@ -41,7 +43,7 @@ def stage_reached(conn: psycopg.Connection, branch_id: UUID) -> int:
 def copy_into_fork(conn: psycopg.Connection, source: UUID, target: UUID, at_stage: int) -> dict[str, int]:
     """Copy the source's work up to `at_stage` into `target`, a fork just made of it; rows copied per table.
 
-    One statement in `aiuteur_private.copy_into_fork` (sql/006), which checks both branches are the
+    One statement in `aiuteur_private.copy_into_fork` (sql/006, sql/010), which checks both branches are the
     signed-in user's and `target` is an empty fork of `source` at `at_stage`.
     """
     row = conn.execute(

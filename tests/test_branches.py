@@ -42,8 +42,11 @@ def _build_stages(studio, user, branch_id, upto: int) -> None:
             stage_rows.insert_version(conn, branch_id, number, 1, CONTENT.get(number, {"stage": number}),
                                       status="locked", model="local:draft", cost_credits=Decimal("0.5"))
         if upto >= 2:
-            stage_rows.insert_version(conn, branch_id, 2, 2, {**TREATMENT, "selected_variant": 1},
-                                      regeneration_guidance="darker", provider="local", model="local:draft", seed=7)
+            draft = stage_rows.insert_version(conn, branch_id, 2, 2, {**TREATMENT, "selected_variant": 1},
+                                              regeneration_guidance="darker", provider="local", model="local:draft",
+                                              seed=7)
+            conn.execute("""UPDATE stage_states SET generation = '{"input_tokens": 812, "latency_ms": 40}'
+                             WHERE id = %s""", [draft["id"]])
 
 
 def _add_asset(conn, ref, branch_id, asset_type, name, description, image_key) -> dict:
@@ -152,7 +155,7 @@ def test_fork_at_stage_5_copies_every_version_and_the_assets_sharing_their_image
     branch = _fork(studio, user, ref, 5)
 
     provenance = ("stage_number", "version", "status", "content", "regeneration_guidance", "provider", "model",
-                  "seed", "cost_credits", "created_at", "created_by", "input_versions", "overrides")
+                  "seed", "cost_credits", "created_at", "created_by", "input_versions", "overrides", "generation")
     source = [r for r in _rows(studio, user, "stage_states", ref.branch_id) if r["stage_number"] <= 5]
     copied = _rows(studio, user, "stage_states", branch["id"])
     key = lambda row: (row["stage_number"], row["version"])  # noqa: E731
@@ -247,7 +250,8 @@ def test_scene_work_counts_as_reached_without_stage_versions_until_it_is_invalid
     _build_production(studio, user, ref, ref.branch_id)  # scenes to clips, but no versions of stages 6-12
 
     def reached() -> int:
-        return next(b for b in branches.branch_tree(studio.db, user.id, ref.project_id) if b["is_main"])["stage_reached"]
+        tree = branches.branch_tree(studio.db, user.id, ref.project_id)
+        return next(b["stage_reached"] for b in tree if b["is_main"])
 
     def run(statement: str) -> None:
         with studio.db.as_user(user.id) as conn:
@@ -573,11 +577,12 @@ def test_another_creator_can_not_fork_see_switch_compare_or_delete(studio, film,
 # --- the database side of a fork ----------------------------------------------------------------
 
 # Every column of every table a fork copies. A new column fails this test until someone decides
-# whether a fork carries it (in `aiuteur_private.copy_into_fork`, replaced by a new migration).
+# whether a fork carries it (in `aiuteur_private.copy_into_fork`: CREATE OR REPLACE it in a new
+# migration, as sql/010 does).
 COPIED_COLUMNS = {
     "stage_states": {"id", "branch_id", "stage_number", "version", "status", "inherited_from_stage_id", "overrides",
                      "content", "prompt_template_version", "final_prompt", "regeneration_guidance", "provider",
-                     "model", "seed", "input_versions", "cost_credits", "created_at", "created_by"},
+                     "model", "seed", "input_versions", "generation", "cost_credits", "created_at", "created_by"},
     "project_assets": {"id", "project_id", "branch_id", "global_asset_id", "name", "asset_type", "description",
                        "image_key_url", "scene_numbers", "locked", "created_at"},
     "scenes": {"id", "branch_id", "scene_number", "slug", "script_excerpt", "status", "end_state_summary",
@@ -604,7 +609,7 @@ def test_every_column_of_a_copied_table_is_one_the_fork_knows(studio):
     assert found == COPIED_COLUMNS
 
 
-def test_the_copy_function_fills_only_an_empty_fork_of_the_callers_own_branch(studio, film, make_user, project_input):
+def test_the_database_functions_work_only_on_the_callers_own_branches(studio, film, make_user, project_input):
     user, ref = film
     _build_stages(studio, user, ref.branch_id, 2)
     noir = _fork(studio, user, ref, 2)
@@ -623,6 +628,8 @@ def test_the_copy_function_fills_only_an_empty_fork_of_the_callers_own_branch(st
             with studio.db.as_user(who.id) as conn:
                 branch_rows.copy_into_fork(conn, source, into, 2)
     assert _counts(studio, user, noir["id"])["stage_states"] == 3
+    with studio.db.as_user(intruder.id) as conn:  # nor does it say how far someone else's branch got
+        assert branch_rows.stage_reached(conn, ref.branch_id) == 0
 
 
 def test_media_still_used_by_anyone_is_in_use_and_nothing_else_is_revealed(studio, film, make_user, project_input):
