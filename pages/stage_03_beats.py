@@ -9,11 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from core.pipeline import stage
-from core.story import generate, generation_estimate, regeneration_preview
-from core.story_edits import edit_preview, lock_stage, restore_version, save_beats, stage_view
+from core.story_edits import save_beats, stage_view
 from pages import common
-from pages.stage_common import engine_caption, estimate_caption, guarded_change, require_stage_open, run_action
-from pages.versions_panel import versions_panel
+from pages.stage_common import engine_caption, require_stage_open, stop_if_skipped
+from pages.stage_session import StageSession
 
 NUMBER = 3
 COLUMNS = ["id", "order", "label", "text", "manually_edited"]
@@ -21,15 +20,12 @@ COLUMNS = ["id", "order", "label", "text", "manually_edited"]
 studio = common.studio()
 user = common.require_user()
 ref = common.require_project()
+session = StageSession(studio, user, ref, NUMBER, prefix="s3")
 
 st.title("Stage 3 · Beat sheet")
 engine_caption(studio)
 view = stage_view(studio, user.id, ref, NUMBER)
-if NUMBER in view.skipped:
-    st.info("Skipped — an imported screenplay goes straight to Stage 4.", icon=":material/skip_next:")
-    if stage(4).available:
-        st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
-    st.stop()
+stop_if_skipped(view)
 require_stage_open(studio, user.id, ref, NUMBER)
 
 if flash := st.session_state.pop("flash", None):
@@ -45,35 +41,6 @@ def rear_view_mirror() -> None:
                f"({treatment['status']})")
     with st.expander("The treatment these beats follow"):
         st.markdown(content["prose_treatment"])
-
-
-# The version this session works from, kept across reruns: a save made meanwhile in another session
-# must then be refused as a conflict, not silently overwritten from this session's older table.
-seen_key = f"stage_three_seen:{ref.branch_id}"
-
-
-def opened_version() -> dict | None:
-    if view.latest is None:
-        return None
-    seen = next((v for v in view.history if v["version"] == st.session_state.get(seen_key)), view.latest)
-    st.session_state[seen_key] = seen["version"]
-    if seen is not view.latest:
-        st.warning(f"Version {view.latest['version']} was saved in another session after you opened "
-                   f"version {seen['version']}.", icon=":material/sync_problem:")
-        if st.button(f"Load version {view.latest['version']}", key="s3_load_latest"):
-            st.session_state[seen_key] = view.latest["version"]
-            st.rerun()
-    return seen
-
-
-def done(row: dict | None, message: str) -> None:
-    """After a change (`row`, the version it wrote; nothing when none was made): remember that version,
-    say what happened, show it."""
-    if not row:
-        return
-    st.session_state[seen_key] = row["version"]
-    st.session_state["flash"] = message.format(version=row["version"])
-    st.rerun()
 
 
 def beat_table(beats: list[dict]) -> pd.DataFrame:
@@ -114,7 +81,7 @@ def unchanged(rows: list[dict], beats: list[dict]) -> bool:
 
 
 rear_view_mirror()
-seen = opened_version()
+seen = session.opened_version(view)
 seen_version = seen["version"] if seen else 0
 content = seen["content"] if seen else {}
 
@@ -128,18 +95,16 @@ elif seen is not None and seen["status"] == "invalidated":
                "the new treatment, or edit and save them as a new version.", icon=":material/warning:")
 
 # --- the beats ----------------------------------------------------------------------------------
-regenerate = False
-why = ""
+regenerate, why = False, ""
 if seen is None:
     st.info("No beat sheet yet. The writer breaks the locked treatment into ordered beats.")
-    estimate_caption(generation_estimate(studio, user.id, ref, NUMBER), "A beat sheet")
-    regenerate = st.button("Generate beat sheet", type="primary", key="s3_generate", icon=":material/auto_awesome:")
+    regenerate = session.first_draft_button("Generate beat sheet", "A beat sheet")
 else:
     st.caption(f"Version {seen_version} · {seen['status']} · edit a cell, change an order number to move a beat, "
                "add or delete rows, then save.")
     edited = st.data_editor(
-        beat_table(content["beats"]), key=f"s3_beats_v{seen_version}", num_rows="dynamic", hide_index=True,
-        width="stretch", column_order=COLUMNS[1:], disabled=["manually_edited"],
+        beat_table(content["beats"]), key=session.versioned_key("beats", seen_version), num_rows="dynamic",
+        hide_index=True, width="stretch", column_order=COLUMNS[1:], disabled=["manually_edited"],
         column_config={
             "order": st.column_config.NumberColumn("Order", min_value=1, step=1, width="small",
                                                    help="Change the number to move the beat"),
@@ -150,16 +115,13 @@ else:
     )
     rows = beat_rows(edited, content["beats"])
     save = st.button("Save beats", key="s3_save", icon=":material/save:")
-    if save and unchanged(rows, content["beats"]):
-        st.info("Nothing changed, so nothing was saved.")
-        save = False
-    done(guarded_change(
-        "s3_save", save,
-        make_preview=lambda: edit_preview(studio, user.id, ref, NUMBER),
-        perform=lambda preview, ack: save_beats(studio, user.id, ref, seen_version, rows, preview=preview,
-                                                acknowledged=ack),
-        fork_at=NUMBER,
-    ), "Saved the beats as version {version}.")
+    session.change(
+        "save", save,
+        lambda preview, ack: save_beats(studio, user.id, ref, seen_version, rows,
+                                        preview=preview, acknowledged=ack),
+        "Saved the beats as version {version}.",
+        unchanged=unchanged(rows, content["beats"]),
+    )
 
 # --- lock ---------------------------------------------------------------------------------------
 if seen is not None and seen["status"] == "locked":
@@ -168,40 +130,16 @@ if seen is not None and seen["status"] == "locked":
     if stage(4).available:
         st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
 elif seen is not None and seen["status"] == "draft":
-    lock = st.button("Lock beat sheet", type="primary", key="s3_lock", icon=":material/lock:")
-    done(lock and run_action(lambda: lock_stage(studio, user.id, ref, NUMBER, seen_version), retry_key="s3_lock"),
-         "Locked the beat sheet (version {version}). On to the master script.")
+    session.lock_button("Lock beat sheet", seen_version,
+                        "Locked the beat sheet (version {version}). On to the master script.")
 
 # --- regenerate with guidance -------------------------------------------------------------------
 if seen is not None:
-    with st.container(border=True):
-        why = st.text_input("Why regenerate? Guidance for the writer", key=f"s3_why_v{seen_version}",
-                            placeholder="e.g. fewer beats, open on the reef, slower ending")
-        estimate_caption(generation_estimate(studio, user.id, ref, NUMBER), "A new beat sheet")
-        regenerate = st.button("Regenerate with guidance", key="s3_regenerate", icon=":material/refresh:")
-
-
-def write_beats(preview, acknowledged: bool) -> dict:
-    with st.spinner("Writing the beat sheet…"):
-        return generate(studio, user.id, ref, NUMBER, seen_version=seen_version, guidance=why.strip(),
-                        preview=preview, acknowledged=acknowledged)
-
-
-done(guarded_change(
-    "s3_generate", regenerate,
-    make_preview=lambda: regeneration_preview(studio, user.id, ref, NUMBER),
-    perform=write_beats, fork_at=NUMBER,
-), "Wrote the beat sheet as version {version}.")
+    regenerate, why = session.guidance_box(
+        seen_version, placeholder="e.g. fewer beats, open on the reef, slower ending", estimate_label="A new beat sheet"
+    )
+session.regenerate(regenerate, seen_version, why, spinner="Writing the beat sheet…",
+                   message="Wrote the beat sheet as version {version}.")
 
 # --- history ------------------------------------------------------------------------------------
-asked: list[int] = []
-versions_panel(view, show_version, asked.append)
-if asked:
-    st.session_state["s3_restore"] = asked[0]
-done(guarded_change(
-    "s3_restore", bool(asked),
-    make_preview=lambda: edit_preview(studio, user.id, ref, NUMBER),
-    perform=lambda preview, ack: restore_version(studio, user.id, ref, NUMBER, st.session_state["s3_restore"],
-                                                 seen_version, preview=preview, acknowledged=ack),
-    fork_at=NUMBER,
-), f"Restored version {st.session_state.get('s3_restore')} as version {{version}}.")
+session.history_section(view, show_version, seen_version)

@@ -11,11 +11,10 @@ from core.assets import (
 )
 from core.offline.palettes import STYLE_PRESETS
 from core.pipeline import stage
-from core.story import generate, generation_estimate, regeneration_preview
-from core.story_edits import edit_preview, lock_stage, restore_version, save_assets, stage_view
+from core.story_edits import save_assets, stage_view
 from pages import common
-from pages.stage_common import engine_caption, estimate_caption, guarded_change, require_stage_open, run_action
-from pages.versions_panel import versions_panel
+from pages.stage_common import engine_caption, estimate_caption, require_stage_open, run_action
+from pages.stage_session import StageSession
 
 NUMBER = 5
 TYPES = ("character", "location", "prop")
@@ -24,13 +23,14 @@ CARDS_PER_ROW = 4
 studio = common.studio()
 user = common.require_user()
 ref = common.require_project()
+# Widget keys name the project, not the branch: "branch instead" replays the edit.
+session = StageSession(studio, user, ref, NUMBER, prefix="s5", scope=ref.project_id.hex)
 
 st.title("Stage 5 · Global assets")
 engine_caption(studio)
 require_stage_open(studio, user.id, ref, NUMBER)
 view = stage_view(studio, user.id, ref, NUMBER)
 script = stage_view(studio, user.id, ref, 4).latest
-pid = ref.project_id.hex  # widget keys name the project, not the branch: "branch instead" replays the edit
 
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
@@ -46,41 +46,6 @@ def rear_view_mirror() -> None:
             "Heading": [s["slug"] for s in scenes],
             "Characters": [", ".join(s.get("characters") or []) or "—" for s in scenes],
         }), hide_index=True, width="stretch")
-
-
-# The version this session works from, kept across reruns: a save made meanwhile in another session
-# must then be refused as a conflict, not silently overwritten from this session's older view.
-seen_key = f"stage_five_seen:{ref.branch_id}"
-
-
-def opened_version() -> dict | None:
-    if view.latest is None:
-        return None
-    seen = next((v for v in view.history if v["version"] == st.session_state.get(seen_key)), view.latest)
-    st.session_state[seen_key] = seen["version"]
-    if seen is not view.latest:
-        st.warning(f"Version {view.latest['version']} was saved in another session after you opened "
-                   f"version {seen['version']}.", icon=":material/sync_problem:")
-        if st.button(f"Load version {view.latest['version']}", key="s5_load_latest"):
-            st.session_state[seen_key] = view.latest["version"]
-            st.rerun()
-    return seen
-
-
-def done(row: dict | None, message: str) -> None:
-    """After a change: remember the version it wrote, say what happened, show it."""
-    if row is None:
-        return
-    st.session_state[seen_key] = row["version"]
-    st.session_state["flash"] = message.format(version=row["version"])
-    st.rerun()
-
-
-def refresh(message: str) -> None:
-    """After a change that isn't a version of its own: say what happened and show the latest."""
-    st.session_state.pop(seen_key, None)
-    st.session_state["flash"] = message
-    st.rerun()
 
 
 def show_version(version: dict) -> None:
@@ -164,12 +129,12 @@ def asset_card(asset: dict, in_library: bool) -> None:
     if st.button("In my library" if kept else "Add to my library", key=f"s5_promote_{asset['id']}", disabled=kept,
                  type="tertiary", icon=":material/library_add:"):
         if run_action(lambda: promote_to_library(studio, user.id, asset["id"]), retry_key="s5_promote"):
-            refresh(f"Added {asset['name']} to your library.")
+            session.refresh(f"Added {asset['name']} to your library.")
 
 
 def redraw(asset: dict) -> None:
     if run_action(lambda: queue_reference_images(studio, user.id, ref, only=asset["id"]), retry_key="s5_redraw"):
-        refresh(f"Queued a new reference image of {asset['name']}.")
+        session.refresh(f"Queued a new reference image of {asset['name']}.")
 
 
 def library_pull() -> None:
@@ -186,7 +151,7 @@ def library_pull() -> None:
             pulled = run_action(lambda: pull_from_library(studio, user.id, ref, choice, seen_version=seen_version),
                                 retry_key="s5_pull")
             if pulled is not None:
-                refresh(f"Pulled {pulled['name']} from your library into this project.")
+                session.refresh(f"Pulled {pulled['name']} from your library into this project.")
 
 
 def _library_label(item: dict) -> str:
@@ -194,7 +159,7 @@ def _library_label(item: dict) -> str:
 
 
 rear_view_mirror()
-seen = opened_version()
+seen = session.opened_version(view)
 seen_version = seen["version"] if seen else 0
 content = seen["content"] if seen else {}
 locked = bool(seen) and seen["status"] == "locked"
@@ -204,9 +169,7 @@ regenerate, why = False, ""
 if seen is None:
     st.info("No assets yet. The characters, locations and props are read from the locked script, with the "
             "scenes each appears in.")
-    estimate_caption(run_action(lambda: generation_estimate(studio, user.id, ref, NUMBER), retry_key="s5_estimate"),
-                     "Extracting the assets")
-    regenerate = st.button("Extract the assets", type="primary", key="s5_generate", icon=":material/auto_awesome:")
+    regenerate = session.first_draft_button("Extract the assets", "Extracting the assets")
 else:
     st.caption(f"Version {seen_version} · {seen['status']} · {len(content['assets'])} asset(s)")
     if seen["status"] == "invalidated":
@@ -218,7 +181,7 @@ else:
     if locked:
         st.caption("Locked: these are the film's assets on this branch. Branch the project to change them.")
     table = st.data_editor(
-        assets_frame(content["assets"]), key=f"s5_assets_{pid}_v{seen_version}", hide_index=True,
+        assets_frame(content["assets"]), key=session.versioned_key("assets", seen_version), hide_index=True,
         num_rows="fixed" if locked else "dynamic", disabled=True if locked else ["scene_numbers"],
         column_order=("name", "asset_type", "description", "scene_numbers"), width="stretch",
         column_config={
@@ -230,16 +193,13 @@ else:
     )
     if not locked:
         save = st.button("Save assets", key="s5_save", icon=":material/save:")
-        if save and edited_assets(table) == edited_assets(assets_frame(content["assets"])):
-            st.info("Nothing changed, so nothing was saved.")
-            save = False
-        done(guarded_change(
-            "s5_save", save,
-            make_preview=lambda: edit_preview(studio, user.id, ref, NUMBER),
-            perform=lambda preview, ack: save_assets(studio, user.id, ref, seen_version, edited_assets(table),
-                                                     preview=preview, acknowledged=ack),
-            fork_at=NUMBER,
-        ), "Saved the assets as version {version}.")
+        session.change(
+            "save", save,
+            lambda preview, ack: save_assets(studio, user.id, ref, seen_version, edited_assets(table),
+                                             preview=preview, acknowledged=ack),
+            "Saved the assets as version {version}.",
+            unchanged=edited_assets(table) == edited_assets(assets_frame(content["assets"])),
+        )
 
     # --- visual style ------------------------------------------------------------------------------
     st.subheader("Visual style")
@@ -250,24 +210,23 @@ else:
         st.caption(f"Chosen: **{STYLE_PRESETS[current.preset].title}**{notes_shown}")
     else:
         st.caption("Not chosen yet: pick a preset (and notes, e.g. “warm, red accents”) before drawing the images.")
-    with st.form(f"s5_style_{pid}_v{seen_version}", border=True):
+    with st.form(session.versioned_key("style", seen_version), border=True):
         presets = list(STYLE_PRESETS)
         preset = st.selectbox("Preset", presets, index=presets.index(current.preset), disabled=locked,
-                              format_func=lambda key: STYLE_PRESETS[key].title, key=f"s5_preset_{pid}_v{seen_version}")
+                              format_func=lambda key: STYLE_PRESETS[key].title,
+                              key=session.versioned_key("preset", seen_version))
         notes = st.text_area("Notes", value=current.notes, max_chars=1000, disabled=locked, height=80,
-                             key=f"s5_notes_{pid}_v{seen_version}", placeholder="e.g. warm, misty, red accents")
+                             key=session.versioned_key("notes", seen_version),
+                             placeholder="e.g. warm, misty, red accents")
         style_saved = st.form_submit_button("Save visual style", disabled=locked, icon=":material/palette:")
-    if style_saved and style and (preset, notes.strip()) == (current.preset, current.notes):
-        st.info("Nothing changed, so nothing was saved.")
-        style_saved = False
-    done(guarded_change(
-        "s5_style", style_saved,
-        make_preview=lambda: edit_preview(studio, user.id, ref, NUMBER),
-        perform=lambda preview, ack: save_assets(studio, user.id, ref, seen_version, content["assets"],
-                                                 style={"preset": preset, "notes": notes.strip()},
-                                                 preview=preview, acknowledged=ack),
-        fork_at=NUMBER,
-    ), "Saved the visual style as version {version}. Images drawn before keep their look: redraw them to match.")
+    session.change(
+        "style", style_saved,
+        lambda preview, ack: save_assets(studio, user.id, ref, seen_version, content["assets"],
+                                         style={"preset": preset, "notes": notes.strip()},
+                                         preview=preview, acknowledged=ack),
+        "Saved the visual style as version {version}. Images drawn before keep their look: redraw them to match.",
+        unchanged=bool(style) and (preset, notes.strip()) == (current.preset, current.notes),
+    )
 
 # --- reference images ---------------------------------------------------------------------------
 if seen is not None:
@@ -282,7 +241,7 @@ if seen is not None:
                      icon=":material/brush:"):
             queued = run_action(lambda: queue_reference_images(studio, user.id, ref), retry_key="s5_images")
             if queued is not None:
-                refresh(f"Queued {len(queued)} reference image(s); they appear below as the workers draw them.")
+                session.refresh(f"Queued {len(queued)} reference image(s); they appear below as the workers draw them.")
     image_board(polling=bool(busy))
 
     if not locked:
@@ -298,43 +257,20 @@ if locked:
         st.page_link(stage(6).page, label=f"Go to Stage {stage(6).label}", icon=stage(6).icon)
 elif seen is not None and seen["status"] == "draft":
     st.caption("Locking needs a saved visual style and a reference image for every asset.")
-    if st.button("Lock assets", type="primary", key="s5_lock", icon=":material/lock:"):
-        done(run_action(lambda: lock_stage(studio, user.id, ref, NUMBER, seen_version), retry_key="s5_lock"),
-             "Locked the assets (version {version}). The scenes are written: production can begin.")
+    session.lock_button("Lock assets", seen_version,
+                        "Locked the assets (version {version}). The scenes are written: production can begin.")
 
 # --- regenerate with guidance -------------------------------------------------------------------
 if seen is not None and not locked:
-    with st.container(border=True):
-        why = st.text_input("Why extract again? Guidance for the writer", key=f"s5_why_{pid}_v{seen_version}",
-                            placeholder="e.g. more props, describe Mara as older")
-        estimate_caption(run_action(lambda: generation_estimate(studio, user.id, ref, NUMBER), retry_key="s5_estimate"),
-                         "Extracting again")
-        regenerate = st.button("Extract again with guidance", key="s5_regenerate", icon=":material/refresh:")
-
-
-def extract(preview, acknowledged: bool) -> dict:
-    with st.spinner("Reading the script for characters, locations and props…"):
-        return generate(studio, user.id, ref, NUMBER, seen_version=seen_version, guidance=why.strip(),
-                        preview=preview, acknowledged=acknowledged)
-
-
-done(guarded_change(
-    "s5_generate", regenerate,
-    make_preview=lambda: regeneration_preview(studio, user.id, ref, NUMBER),
-    perform=extract, fork_at=NUMBER,
-), "Extracted the assets as version {version}.")
+    regenerate, why = session.guidance_box(
+        seen_version, question="Why extract again? Guidance for the writer", button="Extract again with guidance",
+        placeholder="e.g. more props, describe Mara as older", estimate_label="Extracting again",
+    )
+session.regenerate(regenerate, seen_version, why, spinner="Reading the script for characters, locations and props…",
+                   message="Extracted the assets as version {version}.")
 
 # --- history ------------------------------------------------------------------------------------
-asked: list[int] = []
-versions_panel(view, show_version, asked.append)
-if asked and locked:
-    st.warning("Stage 5 is locked on this branch; branch the project to bring back other assets.")
-elif asked:
-    st.session_state["s5_restore"] = asked[0]
-done(guarded_change(
-    "s5_restore", bool(asked) and not locked,
-    make_preview=lambda: edit_preview(studio, user.id, ref, NUMBER),
-    perform=lambda preview, ack: restore_version(studio, user.id, ref, NUMBER, st.session_state["s5_restore"],
-                                                 seen_version, preview=preview, acknowledged=ack),
-    fork_at=NUMBER,
-), f"Restored version {st.session_state.get('s5_restore')} as version {{version}}.")
+session.history_section(
+    view, show_version, seen_version,
+    refusal="Stage 5 is locked on this branch; branch the project to bring back other assets." if locked else None,
+)

@@ -1,5 +1,6 @@
-"""What every generating stage page shares: the gate, the engine label, regenerate with guidance
-behind the invalidation preview, clear provider errors with a retry, and the version panel."""
+"""What every generating stage page shares: the gate (and the skip for an imported screenplay), the
+engine and cost captions, the invalidation preview every change goes behind, and clear provider errors
+with a retry. What a page does with its versions is in `pages.stage_session`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core.pipeline import stage
 from core.projects import ProjectRef
 from core.runtime import Studio
 from core.story_edits import gate
+from core.versions import StageView
 
 STAGE_PAGES = {n: stage(n).page for n in range(1, 13)}
 
@@ -29,6 +31,16 @@ def require_stage_open(studio: Studio, user_id, ref: ProjectRef, number: int) ->
         if needed.available:
             st.page_link(needed.page, label=f"Go to Stage {needed.label}", icon=needed.icon)
         st.stop()
+
+
+def stop_if_skipped(view: StageView) -> None:
+    """Stop the page of a stage an imported screenplay skips (2 and 3), pointing on to Stage 4."""
+    if view.stage.number not in view.skipped:
+        return
+    st.info("Skipped — an imported screenplay goes straight to Stage 4.", icon=":material/skip_next:")
+    if stage(4).available:
+        st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
+    st.stop()
 
 
 def engine_caption(studio: Studio) -> None:
