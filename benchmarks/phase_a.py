@@ -23,6 +23,7 @@ from core.cli_user import headless_user
 from core.headless import run_story
 from core.runtime import boot
 from core.settings import REPO_ROOT, Settings
+from db.embedded import stop_redis
 
 
 def main() -> None:
@@ -45,6 +46,7 @@ def main() -> None:
             summaries.append(summary)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         studio.close()
+        stop_redis(Path(folder))
     last = summaries[-1]
     print(json.dumps({
         "story_words": len(narrative.split()),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from core.branch_state import (
     BranchState, ItemId, SceneState, SceneStatus, StageStatus, StageVersion, apply_marks,
@@ -99,9 +100,11 @@ class Change:
         return "was edited by hand" if self.kind is ChangeKind.EDIT else "was regenerated"
 
 
-@dataclass(frozen=True)
-class Affected:
-    """One item a change touches: what it becomes, which kind of invalidation, and why."""
+class Affected(NamedTuple):
+    """One item a change touches: what it becomes, which kind of invalidation, and why.
+
+    A named tuple, not a dataclass: a whole-film change makes thousands, and tuples are built in C.
+    """
 
     kind: ItemKind
     id: ItemId
