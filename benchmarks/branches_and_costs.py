@@ -26,7 +26,7 @@ from core.cost_dashboard import load_dashboard
 from core.projects import create_project
 from core.runtime import boot
 from core.settings import Settings
-from db.embedded import stop_redis
+from db.embedded import stop_postgres, stop_redis
 
 SEED_SQL = (
     """INSERT INTO stage_states (branch_id, stage_number, version, status, content)
@@ -131,6 +131,7 @@ def main() -> None:
         result = preview()
         studio.close()
         stop_redis(Path(folder))
+        stop_postgres(Path(folder))
     median = lambda values: round(statistics.median(values), 1)  # noqa: E731
     print(json.dumps({
         "film": {"scenes": 200, "shots": 2000, "frames": 4000, "clips": 1200, "ledger_rows": 10000},

@@ -23,7 +23,7 @@ from core.cli_user import headless_user
 from core.headless import run_story
 from core.runtime import boot
 from core.settings import REPO_ROOT, Settings
-from db.embedded import stop_redis
+from db.embedded import stop_postgres, stop_redis
 
 
 def main() -> None:
@@ -47,6 +47,7 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         studio.close()
         stop_redis(Path(folder))
+        stop_postgres(Path(folder))
     last = summaries[-1]
     print(json.dumps({
         "story_words": len(narrative.split()),

