@@ -14,7 +14,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 from psycopg import sql
 
 from core.auth import LocalAuth, User
