@@ -140,9 +140,19 @@ def generate(
         apply_change(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), row["id"], preview, acknowledged)
         if number == 5:
             asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, row["content"]["assets"])
+        if number == 4 and not work.imported:
+            _beats_back_in_sync(conn, ref.branch_id)
         if charge is not None:
             settle(conn, key, charge)
     return row
+
+
+def _beats_back_in_sync(conn: psycopg.Connection, branch_id: UUID) -> None:
+    """A script written from the locked beats matches them again: a beat sheet flagged out of date
+    by an earlier hand edit of the script is locked and in sync once more."""
+    beats = stage_rows.latest(conn, branch_id, 3)
+    if beats is not None and beats["status"] == "outdated":
+        stage_rows.set_status(conn, beats["id"], "locked")
 
 
 _ACTIONS = {2: "treatment", 3: "beat_sheet", 4: "master_script", 5: "asset_extraction"}
