@@ -80,22 +80,32 @@ class SupabaseAuth:
     """Supabase Auth (GoTrue) through supabase-py; data still goes through the database as that user."""
 
     def __init__(self, url: str, key: str, db: Database) -> None:
-        from supabase import create_client
-
-        self.client = create_client(url, key)
+        self.url = url
+        self.key = key
         self.db = db
+
+    def _client(self):
+        """A client for one call. One instance serves every browser session (st.cache_resource), so a
+        shared client would keep the last user's session, send its token as the next user's bearer
+        and run a refresh timer for it; this one keeps nothing and starts no timer."""
+        from supabase import ClientOptions, create_client
+
+        return create_client(self.url, self.key, ClientOptions(auto_refresh_token=False, persist_session=False))
 
     def sign_up(self, email: str, password: str) -> User:
         email = check_credentials_shape(email, password)
         try:
-            response = self.client.auth.sign_up({"email": email, "password": password})
+            response = self._client().auth.sign_up({"email": email, "password": password})
         except Exception as exc:  # supabase-py raises AuthApiError and friends
             raise _auth_error(exc, email) from exc
         return self._mirror(response.user)
 
     def sign_in(self, email: str, password: str) -> User:
+        email = (email or "").strip().lower()
+        if not email or not password:
+            raise InvalidCredentials()  # supabase-py would refuse these itself, in words of its own
         try:
-            response = self.client.auth.sign_in_with_password({"email": email.strip().lower(), "password": password})
+            response = self._client().auth.sign_in_with_password({"email": email, "password": password})
         except Exception as exc:
             raise _auth_error(exc, email) from exc
         return self._mirror(response.user)
@@ -110,6 +120,11 @@ class SupabaseAuth:
 
 
 def _auth_error(exc: Exception, email: str) -> AuthError:
+    code = getattr(exc, "code", None)  # GoTrue's error_code, e.g. "user_already_exists"
+    if code in ("user_already_exists", "email_exists"):
+        return EmailTaken(email)
+    if code == "invalid_credentials":
+        return InvalidCredentials()
     message = str(exc)
     if "already" in message.lower() and "regist" in message.lower():
         return EmailTaken(email)

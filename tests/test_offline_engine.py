@@ -315,3 +315,11 @@ def test_beats_that_look_like_fountain_markup_stay_action():
     assert [scene.slug for scene in document.scenes] == ["INT. UNNAMED PLACE - DAY"]
     assert document.scenes[0].action == ("Int. design matters here. # hashtags happen.",
                                          "HELP ME NOW. > not a transition.")
+
+
+def test_a_name_that_qualifies_a_place_is_a_place_not_a_character():
+    from core.offline.names import find_characters
+
+    text = ("Mara Quill had kept the Gannet Rock lighthouse for eleven winters. "
+            "She showed the letter to old Finn Harrow. \"Tides don't lie,\" Finn said.")
+    assert [c.name for c in find_characters(text)] == ["Mara Quill", "Finn Harrow"]

@@ -134,7 +134,9 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
         stat["speaks"] += run.following.rstrip(".") in SPEECH_VERBS or run.previous.rstrip(".") in SPEECH_VERBS
         stat["possessive"] += run.possessive
         stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following))  # "Mara sighs"
-        stat["place_noun"] += run.words[-1].lower() in PLACE_NOUNS
+        # "Harbor Street", and a name that qualifies a place noun: "the Gannet Rock lighthouse"
+        stat["place_noun"] += run.words[-1].lower() in PLACE_NOUNS or (
+            run.previous == "the" and run.following.rstrip(".") in PLACE_NOUNS and not run.possessive)
     return stats
 
 
