@@ -20,12 +20,6 @@ ASSET_IMAGE = "asset_image"
 ACTIVE = ("queued", "running")
 
 
-def branch_style(studio: Studio, user_id: UUID, branch_id: UUID) -> VisualStyle:
-    with studio.db.as_user(user_id) as conn:
-        state = stage_rows.latest(conn, branch_id, 5)
-    return visual_style(state)
-
-
 def visual_style(stage_five: dict | None) -> VisualStyle:
     """The style a Stage 5 version chose (the default pencil storyboard until one is chosen)."""
     return VisualStyle(**((stage_five or {}).get("content", {}).get("visual_style") or {}))

@@ -19,12 +19,10 @@ from uuid import UUID
 import psycopg
 
 from core.errors import NotFound
-from core.estimates import DEFAULT_ONLINE_MODELS, OFFLINE_MODELS, Estimator, ModelLineup
+from core.estimates import Estimator
 from core.pipeline import stage
-from core.pricing import ZERO, PriceBook, UnpricedModel, default_price_book
+from core.pricing import ZERO, UnpricedModel, default_price_book
 from core.projection import FilmProgress, Projection, SceneProgress, ShotProgress, project_to_finish
-from core.providers.registry import choose_image_model, choose_text_model
-from core.settings import Settings
 from db import cost_views
 from db.database import Database
 
@@ -202,18 +200,6 @@ def cost_report(db: Database, user_id: UUID, project_id: UUID, branch_id: UUID |
                      for row in dashboard.by_model],
         "projected_to_finish": _projection_json(projection, dashboard.projection_problem),
     }
-
-
-def studio_estimator(settings: Settings, book: PriceBook | None = None) -> Estimator:
-    """The estimator for the models the studio's settings choose; offline work is shadowed by the online choice.
-
-    Video has no provider yet: clips are rendered offline (animatics), shadow-priced at Veo 3.
-    """
-    text, image = choose_text_model(settings), choose_image_model(settings)
-    models = ModelLineup(text.model_id if text.online else OFFLINE_MODELS.text,
-                         image.model_id if image.online else OFFLINE_MODELS.image, OFFLINE_MODELS.video)
-    online = ModelLineup(text.model_id, image.model_id, DEFAULT_ONLINE_MODELS.video)
-    return Estimator(book or default_price_book(), models=models, online=online)
 
 
 def film_progress(context: dict, shot_rows: list[dict]) -> FilmProgress:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.estimates import OFFLINE_MODELS, Charge, Estimator, ModelLineup, charge_for_usage
+from core.estimates import DEFAULT_ONLINE_MODELS, OFFLINE_MODELS, Charge, Estimator, ModelLineup, charge_for_usage
 from core.pricing import PriceBook, load_price_book
 from core.providers.base import ImageProvider, TextProvider, Usage
 from core.providers.registry import (
@@ -19,9 +19,6 @@ from core.providers.registry import (
     choose_text_model,
 )
 from core.settings import Settings
-
-SHADOW_VIDEO_MODEL = "google:veo-3"
-
 
 @dataclass(frozen=True)
 class Engines:
@@ -54,14 +51,19 @@ def model_key(provider: str, model: str) -> str:
     return model if model.startswith(f"{provider}:") else f"{provider}:{model}"
 
 
+def studio_estimator(settings: Settings, book: PriceBook | None = None) -> Estimator:
+    """The estimator for the models the settings choose; offline work is shadowed by the online choice.
+
+    Video has no provider yet: clips are rendered offline (animatics), shadow-priced at Veo 3.
+    """
+    text, image = choose_text_model(settings), choose_image_model(settings)
+    models = ModelLineup(text.model_id if text.online else OFFLINE_MODELS.text,
+                         image.model_id if image.online else OFFLINE_MODELS.image, OFFLINE_MODELS.video)
+    online = ModelLineup(text.model_id, image.model_id, DEFAULT_ONLINE_MODELS.video)
+    return Estimator(book or load_price_book(settings.price_book), models=models, online=online)
+
+
 def build_engines(settings: Settings) -> Engines:
-    text_choice, image_choice = choose_text_model(settings), choose_image_model(settings)
-    text, image = build_text_provider(settings), build_image_provider(settings)
-    book = load_price_book(settings.price_book)
-    running = ModelLineup(
-        model_key(text.name, text.model) if not text.offline else OFFLINE_MODELS.text,
-        model_key(image.name, image.model) if not image.offline else OFFLINE_MODELS.image,
-        OFFLINE_MODELS.video,
-    )
-    online = ModelLineup(text_choice.model_id, image_choice.model_id, SHADOW_VIDEO_MODEL)
-    return Engines(text, image, book, Estimator(book, running, online), text_choice, image_choice)
+    estimator = studio_estimator(settings)
+    return Engines(build_text_provider(settings), build_image_provider(settings), estimator.book, estimator,
+                   choose_text_model(settings), choose_image_model(settings))

@@ -1,4 +1,4 @@
-"""Stage versions: the gate to a stage, saving a new version, locking, restoring an old one.
+"""Stage versions: the gate to a stage, saving a new version, locking (restoring is in core.story_edits).
 
 History is append-only: a save or regeneration is version n+1; a locked version never changes
 (the database refuses). A save names the version the creator was looking at, so two sessions
@@ -95,15 +95,3 @@ def lock(conn: psycopg.Connection, branch_id: UUID, number: int, version: int) -
         raise StageFrozen(f"Stage {number} version {version} is {latest['status']}; regenerate it before locking.")
     stage_rows.set_status(conn, latest["id"], "locked")
     return {**latest, "status": "locked"}
-
-
-def restore(conn: psycopg.Connection, branch_id: UUID, number: int, version: int, seen_version: int) -> dict:
-    """Bring an old version back as a new draft version; the old one stays as it was."""
-    old = next((v for v in stage_rows.versions(conn, branch_id, number) if v["version"] == version), None)
-    if old is None:
-        raise NotFound(f"Stage {number} has no version {version}.")
-    return save_version(
-        conn, branch_id, number, old["content"], seen_version,
-        overrides={"restored_from": version}, prompt_template_version=old["prompt_template_version"],
-        final_prompt=old["final_prompt"], provider=old["provider"], model=old["model"], seed=old["seed"],
-    )

@@ -66,13 +66,3 @@ def promote(conn: psycopg.Connection, asset: dict) -> dict:
 
 def get_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
     return conn.execute("SELECT * FROM global_assets WHERE id = %s", [global_asset_id]).fetchone()
-
-
-def pull(conn: psycopg.Connection, project_id: UUID, branch_id: UUID, item: dict) -> dict | None:
-    """A library asset into the branch (None if the branch already has one by that type and name)."""
-    return conn.execute(
-        """INSERT INTO project_assets (project_id, branch_id, global_asset_id, name, asset_type, description, image_key_url)
-           VALUES (%s, %s, %s, %s, %s, %s, %s)
-           ON CONFLICT (branch_id, asset_type, name) DO NOTHING RETURNING *""",
-        [project_id, branch_id, item["id"], item["name"], item["asset_type"], item["description"], item["image_key_url"]],
-    ).fetchone()

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.cost_dashboard import Invalidation, SpendRow, cost_dashboard, ledger_csv, studio_estimator
+from core.cost_dashboard import Invalidation, SpendRow, cost_dashboard, ledger_csv
 from core.errors import NotFound
 from core.ledger import dollars
 from core.pipeline import stage
@@ -84,7 +84,7 @@ def none_or_float(amount: Decimal | None) -> float | None:
 
 st.title("Costs")
 try:
-    dashboard = cost_dashboard(studio.db, user.id, ref.project_id, ref.branch_id, studio_estimator(studio.settings))
+    dashboard = cost_dashboard(studio.db, user.id, ref.project_id, ref.branch_id, studio.engines.estimator)
 except NotFound as exc:
     st.error(str(exc))
     st.stop()

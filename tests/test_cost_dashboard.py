@@ -16,7 +16,8 @@ from psycopg.types.json import Jsonb
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from core.cost_dashboard import cost_dashboard, cost_report, ledger_csv, load_dashboard, studio_estimator
+from core.cost_dashboard import cost_dashboard, cost_report, ledger_csv, load_dashboard
+from core.engines import studio_estimator
 from core.errors import NotFound
 from core.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan
 from core.ledger import ChargedTo, dollars, record_charge, release, reserve
