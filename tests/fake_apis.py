@@ -77,13 +77,10 @@ class Recorded:
     json: dict | None = field(default=None)
 
 
-class FakeAPI:
-    """A scripted HTTP server; subclasses render steps in one vendor's wire format."""
+class LocalServer:
+    """An HTTP server on 127.0.0.1 at an ephemeral port, serving in a thread while used as a context."""
 
     def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self._steps: deque = deque()
-        self.after: object = Fail(500, "the fake API has no scripted answer left")
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -94,17 +91,30 @@ class FakeAPI:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def script(self, *steps: object) -> FakeAPI:
-        self._steps.extend(steps)
-        return self
-
-    def __enter__(self) -> FakeAPI:
+    def __enter__(self):
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class FakeAPI(LocalServer):
+    """A scripted HTTP server; subclasses render steps in one vendor's wire format."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self._steps: deque = deque()
+        self.after: object = Fail(500, "the fake API has no scripted answer left")
+        super().__init__()
+
+    def script(self, *steps: object) -> FakeAPI:
+        self._steps.extend(steps)
+        return self
 
     def render(self, request: Recorded, step: object) -> tuple[int, dict]:
         raise NotImplementedError

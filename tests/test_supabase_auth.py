@@ -23,8 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
@@ -33,6 +32,7 @@ import pytest
 from core.auth import MIN_PASSWORD, LocalAuth, SupabaseAuth, authenticator
 from core.errors import AuthError, EmailTaken, InputRejected, InvalidCredentials
 from core.settings import Settings
+from tests.fake_apis import LocalServer
 
 pytestmark = pytest.mark.db
 
@@ -61,28 +61,14 @@ class Seen:
     json: dict | None
 
 
-class FakeGoTrue:
+class FakeGoTrue(LocalServer):
+    """Supabase Auth (GoTrue) answering sign-up and password sign-in in its wire format."""
+
     def __init__(self, error_format: str = "legacy") -> None:
         self.error_format = error_format
         self.requests: list[Seen] = []
         self.accounts: dict[str, dict] = {}  # email -> {"id", "password", "created_at"}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def add_account(self, email: str, password: str) -> str:
         """An account made elsewhere (another app on the same Supabase project); returns its id."""
