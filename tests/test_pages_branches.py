@@ -21,13 +21,14 @@ def film(studio, make_user, project_input):
     return user, ProjectRef(summary.project_id, summary.branch_id)
 
 
-def open_branches(user, ref: ProjectRef) -> AppTest:
+def open_page(user, ref: ProjectRef, page: str = "pages/branches.py") -> AppTest:
+    """The studio signed in as `user`, focused on `ref`, showing `page`."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["user"] = {"id": str(user.id), "email": user.email}
     at.session_state["project_id"] = str(ref.project_id)
     at.session_state["branch_id"] = str(ref.branch_id)
     at.run()
-    at.switch_page("pages/branches.py").run()
+    at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
 
@@ -49,7 +50,7 @@ def fork_on_page(at: AppTest, stage_number: int, name: str, why: str) -> AppTest
 
 def test_fork_switch_compare_and_delete(studio, film):
     user, ref = film
-    at = open_branches(user, ref)
+    at = open_page(user, ref)
     assert at.title[0].value == "Branches"
     assert at.dataframe[0].value["Branch"].str.contains("Main").any()
 
@@ -90,7 +91,7 @@ def test_fork_switch_compare_and_delete(studio, film):
 
 def test_a_duplicate_branch_name_is_refused_and_nothing_is_written(studio, film):
     user, ref = film
-    at = open_branches(user, ref)
+    at = open_page(user, ref)
     fork_on_page(at, 1, "Main", "same name as main")
     assert at.error or at.warning
     assert set(branches(studio, user, ref)) == {"Main"}
@@ -98,12 +99,7 @@ def test_a_duplicate_branch_name_is_refused_and_nothing_is_written(studio, film)
 
 def test_a_change_that_invalidates_later_work_offers_to_branch_instead(studio, film):
     user, ref = film
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user"] = {"id": str(user.id), "email": user.email}
-    at.session_state["project_id"] = str(ref.project_id)
-    at.session_state["branch_id"] = str(ref.branch_id)
-    at.run()
-    at.switch_page("pages/stage_02_treatment.py").run()
+    at = open_page(user, ref, "pages/stage_02_treatment.py")
     view = story_edits.stage_view(studio, user.id, ref, 2)
     assert view.locked
     next(w for w in at.text_input if w.key.startswith("s2_why_v")).set_value("darker, end at sea")
