@@ -7,9 +7,9 @@ from uuid import UUID
 import streamlit as st
 
 from core.pipeline import STAGES, Phase, Stage
-from core.projects import list_projects, project_overview
-from core.runtime import queue_health
-from pages import common
+from core.runtime.studio import queue_health
+from core.story.projects import list_projects, project_overview
+from pages.ui import session as common
 
 st.set_page_config(page_title="Aiuteur", page_icon=":material/movie_filter:", layout="wide")
 studio = common.studio()

@@ -19,13 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.auth import LocalAuth
-from core.branches import fork
-from core.changes import change_for_stage_edit, preview_change
-from core.cost_dashboard import load_dashboard
-from core.projects import create_project
-from core.runtime import boot
-from core.settings import Settings
+from core.branches.forks import fork
+from core.costs.dashboard import load_dashboard
+from core.invalidation.changes import change_for_stage_edit, preview_change
+from core.runtime.auth import LocalAuth
+from core.runtime.settings import Settings
+from core.runtime.studio import boot
+from core.story.projects import create_project
 from db.embedded import stop_postgres, stop_redis
 
 SEED_SQL = (

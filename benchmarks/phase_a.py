@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.cli_user import headless_user
-from core.headless import run_story
-from core.runtime import boot
-from core.settings import REPO_ROOT, Settings
+from core.cli.user import headless_user
+from core.runtime.settings import REPO_ROOT, Settings
+from core.runtime.studio import boot
+from core.story.run import run_story
 from db.embedded import stop_postgres, stop_redis
 
 

@@ -118,7 +118,7 @@ def spend_summary(conn: psycopg.Connection, project_id: UUID) -> list[dict]:
 def invalidation_log(conn: psycopg.Connection, project_id: UUID, limit: int = INVALIDATION_LOG_LIMIT) -> list[dict]:
     """The project's invalidations, newest first, at most `limit`; `entries` and `estimated_total` cover all.
 
-    Counts of shots, frames and clips come from the log's reason groups (`core.changes.reason_groups`);
+    Counts of shots, frames and clips come from the log's reason groups (`core.invalidation.changes.reason_groups`);
     `why` joins their distinct reasons (plain strings are read too).
     """
     return conn.execute(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.assets import library
-from core.projects import list_projects
-from pages import common
+from core.story.assets import library
+from core.story.projects import list_projects
+from pages.ui import session as common
 
 TYPES = ("character", "location", "prop")
 CARDS_PER_ROW = 4

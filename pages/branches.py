@@ -7,10 +7,10 @@ from uuid import UUID
 import pandas as pd
 import streamlit as st
 
-from core.branches import branch_tree, compare, delete_branch, fork, switch_branch, timeline
+from core.branches.forks import branch_tree, compare, delete_branch, fork, switch_branch, timeline
 from core.pipeline import STAGES, stage
-from pages import common
-from pages.stage_common import run_action
+from pages.ui import session as common
+from pages.ui.stage_frame import run_action
 
 studio = common.studio()
 user = common.require_user()

@@ -9,11 +9,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.cost_dashboard import Invalidation, SpendRow, cost_dashboard, ledger_csv
+from core.costs.dashboard import Invalidation, SpendRow, cost_dashboard, ledger_csv
+from core.costs.ledger import dollars
 from core.errors import NotFound
-from core.ledger import dollars
 from core.pipeline import stage
-from pages import common
+from pages.ui import session as common
 
 MONEY = "$%.4f"  # text calls cost fractions of a cent; the CSV has every digit
 KINDS = alt.Scale(domain=["Spent", "Held", "Offline shadow price"], range=["#e45756", "#f2a541", "#72b7b2"])

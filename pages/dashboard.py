@@ -7,9 +7,9 @@ import streamlit as st
 
 from core.errors import InputRejected
 from core.pipeline import stage
-from core.projects import create_project, list_projects
-from pages import common
-from pages.stage1_form import stage_one_form, with_upload
+from core.story.projects import create_project, list_projects
+from pages.ui import session as common
+from pages.ui.input_form import stage_one_form, with_upload
 
 studio = common.studio()
 user = common.require_user()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import AuthError, InputRejected
-from pages import common
+from pages.ui import session as common
 
 studio = common.studio()
 st.title("Aiuteur")

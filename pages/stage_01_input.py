@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
-from core.projects import revise_stage_one, stage_one_editable, stage_one_history
-from pages import common
-from pages.stage1_form import stage_one_form, with_upload
+from core.story.projects import revise_stage_one, stage_one_editable, stage_one_history
+from pages.ui import session as common
+from pages.ui.input_form import stage_one_form, with_upload
 
 studio = common.studio()
 user = common.require_user()

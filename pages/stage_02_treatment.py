@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.pipeline import stage
-from core.projects import stage_one
-from core.story_edits import choose_treatment, stage_view
-from pages import common
-from pages.stage_common import engine_caption, require_stage_open, stop_if_skipped
-from pages.stage_session import StageSession
+from core.story.edits import choose_treatment, stage_view
+from core.story.projects import stage_one
+from pages.ui import session as common
+from pages.ui.stage_frame import engine_caption, require_stage_open, stop_if_skipped
+from pages.ui.stage_session import StageSession
 
 NUMBER = 2
 MIRROR_CHARS = 600

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from core.pipeline import stage
-from core.story_edits import save_beats, stage_view
-from pages import common
-from pages.stage_common import engine_caption, require_stage_open, stop_if_skipped
-from pages.stage_session import StageSession
+from core.story.edits import save_beats, stage_view
+from pages.ui import session as common
+from pages.ui.stage_frame import engine_caption, require_stage_open, stop_if_skipped
+from pages.ui.stage_session import StageSession
 
 NUMBER = 3
 COLUMNS = ["id", "order", "label", "text", "manually_edited"]

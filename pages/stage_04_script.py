@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core.pipeline import stage
-from core.projects import stage_one
-from core.story_edits import save_script, stage_view
-from pages import common
-from pages.stage_common import engine_caption, require_stage_open
-from pages.stage_session import StageSession
+from core.story.edits import save_script, stage_view
+from core.story.projects import stage_one
+from pages.ui import session as common
+from pages.ui.stage_frame import engine_caption, require_stage_open
+from pages.ui.stage_session import StageSession
 
 NUMBER = 4
 EXCERPT_CHARS = 90

@@ -6,15 +6,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.assets import (
-    ACTIVE, asset_board, library, promote_to_library, pull_from_library, queue_reference_images, visual_style,
-)
-from core.offline.palettes import STYLE_PRESETS
+from core.film.style import STYLE_PRESETS
 from core.pipeline import stage
-from core.story_edits import save_assets, stage_view
-from pages import common
-from pages.stage_common import engine_caption, estimate_caption, require_stage_open, run_action
-from pages.stage_session import StageSession
+from core.story.assets import (
+    ACTIVE,
+    asset_board,
+    library,
+    promote_to_library,
+    pull_from_library,
+    queue_reference_images,
+    visual_style,
+)
+from core.story.edits import save_assets, stage_view
+from pages.ui import session as common
+from pages.ui.stage_frame import engine_caption, estimate_caption, require_stage_open, run_action
+from pages.ui.stage_session import StageSession
 
 NUMBER = 5
 TYPES = ("character", "location", "prop")

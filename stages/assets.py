@@ -16,9 +16,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.fountain import FountainScene, read_fountain
-from core.models import MAX_NARRATIVE_CHARS
-from core.offline.palettes import STYLE_PRESETS, palette_for, style_preset
+from core.film.config import MAX_NARRATIVE_CHARS
+from core.film.screenplay import FountainScene, read_fountain
+from core.film.style import STYLE_PRESETS, palette_for, style_preset
 from core.providers.base import ImageProvider, ImageRequest, TextProvider, Usage
 from stages.provenance import StageDraft, ask, assemble, digest, text_or_none
 from stages.script import MAX_SCRIPT_CHARS

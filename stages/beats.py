@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from core.models import ContentRating, ProjectConfig
+from core.film.config import ContentRating, ProjectConfig
 from core.offline.beats import beat_count
 from core.offline.direction import read_direction
 from core.providers.base import TextProvider

@@ -4,7 +4,7 @@
     import_screenplay(ImportInputs(title=..., screenplay=text))              -> StageDraft[MasterScript]
     parse_master_script(text)  an edited script -> MasterScript (InputRejected when it has no scene)
 
-The provider writes only the Fountain text; scenes always come from parsing it (core.fountain, built on
+The provider writes only the Fountain text; scenes always come from parsing it (core.film.screenplay, built on
 screenplain), so a script and its scene list can't disagree.
 """
 
@@ -16,8 +16,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from core.errors import InputRejected, ProviderBadResponse
-from core.fountain import normalize_screenplay, read_fountain
-from core.models import MAX_NARRATIVE_CHARS, ContentRating, ProjectConfig
+from core.film.config import MAX_NARRATIVE_CHARS, ContentRating, ProjectConfig
+from core.film.screenplay import normalize_screenplay, read_fountain
 from core.providers.base import TextProvider, Usage
 from stages.beats import Beat
 from stages.provenance import StageDraft, ask, assemble, digest, text_or_none

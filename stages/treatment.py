@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 
 from core.errors import InputRejected
-from core.models import MAX_NARRATIVE_CHARS, ContentRating, InputMode, ProjectConfig, ProjectType
+from core.film.config import MAX_NARRATIVE_CHARS, ContentRating, InputMode, ProjectConfig, ProjectType
 from core.providers.base import TextProvider
 from stages.provenance import StageDraft, ask, assemble, text_or_none
 from stages.templates import load_template

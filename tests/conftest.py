@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from core.auth import LocalAuth, User
-from core.runtime import Studio, boot
-from core.settings import Settings
+from core.runtime.auth import LocalAuth, User
+from core.runtime.settings import Settings
+from core.runtime.studio import Studio, boot
 from db import embedded
 
 TEST_DB_PREFIX = "aiuteur_test_"

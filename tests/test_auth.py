@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from core.auth import MIN_PASSWORD, LocalAuth
 from core.errors import EmailTaken, InputRejected, InvalidCredentials
+from core.runtime.auth import MIN_PASSWORD, LocalAuth
 
 pytestmark = pytest.mark.db
 

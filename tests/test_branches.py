@@ -8,10 +8,10 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from core import branches
-from core.branch_compare import RowChange, StageChange, stage_text
+from core.branches import forks as branches
+from core.branches.compare import RowChange, StageChange, stage_text
 from core.errors import InputRejected, NotFound, StageFrozen, StageNotReady
-from core.projects import create_project
+from core.story.projects import create_project
 from db import branches as branch_rows
 from db import stages as stage_rows
 

@@ -10,15 +10,20 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from core.changes import (
-    apply_change, build_preview, change_for_stage_edit, has_downstream_work, load_snapshot, preview_change,
-)
+from core.costs.estimates import DEFAULT_ONLINE_MODELS, Estimator
+from core.costs.price_book import load_price_book
 from core.errors import EditConflict, NotFound
-from core.estimates import DEFAULT_ONLINE_MODELS, Estimator
-from core.invalidation import Change, ChangeKind, Global, InvalidationType, ItemKind, Scene, SceneEndState
-from core.pricing import load_price_book
-from core.projects import create_project
-from core.versions import save_version
+from core.invalidation.changes import (
+    apply_change,
+    build_preview,
+    change_for_stage_edit,
+    has_downstream_work,
+    load_snapshot,
+    preview_change,
+)
+from core.invalidation.resolver import Change, ChangeKind, Global, InvalidationType, ItemKind, Scene, SceneEndState
+from core.story.projects import create_project
+from core.story.versions import save_version
 from db import stages as stage_rows
 
 pytestmark = pytest.mark.db

@@ -16,15 +16,15 @@ from psycopg.types.json import Jsonb
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from core.cost_dashboard import cost_dashboard, cost_report, ledger_csv, load_dashboard
-from core.engines import studio_estimator
+from core.costs.dashboard import cost_dashboard, cost_report, ledger_csv, load_dashboard
+from core.costs.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan
+from core.costs.ledger import ChargedTo, dollars, record_charge, release, reserve
+from core.costs.price_book import load_price_book
+from core.costs.projection import FilmProgress, SceneProgress, ShotProgress, project_to_finish
 from core.errors import NotFound
-from core.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan
-from core.ledger import ChargedTo, dollars, record_charge, release, reserve
-from core.pricing import load_price_book
-from core.projection import FilmProgress, SceneProgress, ShotProgress, project_to_finish
-from core.projects import create_project
-from core.settings import Settings
+from core.runtime.engines import studio_estimator
+from core.runtime.settings import Settings
+from core.story.projects import create_project
 from db import invalidations as invalidation_rows
 from db import projects as project_rows
 from db import stages as stage_rows
@@ -193,7 +193,7 @@ def test_invalidations_are_listed_with_branch_counts_and_estimated_cost(studio, 
                VALUES (%s, %s, 'global', %s, %s, 12.50, true, now() - interval '1 hour')""",
             [trigger, ref.branch_id, [beats, script], Jsonb(["Stage 2 Treatment was regenerated"] * 2)],
         )
-        invalidation_rows.insert_log(conn, {  # as core.changes writes them: reason groups with counts
+        invalidation_rows.insert_log(conn, {  # as core.invalidation.changes writes them: reason groups with counts
             "branch_id": alt, "invalidation_type": "local_scene", "stage_number": 7, "change_kind": "edit",
             "change_scope": "scene", "scene_id": scenes[0], "invalidated_scenes": scenes[:1],
             "reasons": [{"why": "Stage 7 Shot list of scene 1 was edited by hand", "becomes": "invalidated",

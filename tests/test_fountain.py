@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core import fountain
+from core.film import screenplay as fountain
 
 CASES = Path(__file__).parent / "data" / "fountain"
 WITH_HTML = sorted(path.stem for path in CASES.glob("*.fountain") if path.with_suffix(".html").exists())

@@ -6,11 +6,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.branch_state import BranchState, Clip, Frame, SceneState, SceneStatus, Shot, StageStatus, StageVersion
 from core.errors import NotFound
-from core.invalidation import (
-    SCENE_STAGES, Change, ChangeKind, Global, InvalidationType, ItemKind, Mark, Scene, SceneEndState,
-    apply, invalidate, preview_rows, summarize,
+from core.film.branch_state import BranchState, Clip, Frame, SceneState, SceneStatus, Shot, StageStatus, StageVersion
+from core.invalidation.resolver import (
+    SCENE_STAGES,
+    Change,
+    ChangeKind,
+    Global,
+    InvalidationType,
+    ItemKind,
+    Mark,
+    Scene,
+    SceneEndState,
+    apply,
+    invalidate,
+    preview_rows,
+    summarize,
 )
 
 REGEN, EDIT = ChangeKind.REGENERATE, ChangeKind.EDIT

@@ -6,9 +6,12 @@ import pytest
 from rq import SimpleWorker
 from rq.job import Job
 
-from core import assets, jobs, story, story_edits
-from core.headless import run_story
-from core.projects import ProjectRef
+from core.runtime import jobs
+from core.story import assets
+from core.story import edits as story_edits
+from core.story import generate as story
+from core.story.projects import ProjectRef
+from core.story.run import run_story
 
 pytestmark = [pytest.mark.db, pytest.mark.worker]
 

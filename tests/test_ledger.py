@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import BudgetExceeded, NotFound
-from core.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan, charge_for_usage
-from core.ledger import (
+from core.costs.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan, charge_for_usage
+from core.costs.ledger import (
     ChargedTo,
     budget_check,
     ledger_entries,
@@ -20,9 +19,10 @@ from core.ledger import (
     settle,
     spend_report,
 )
-from core.pricing import load_price_book
-from core.projects import create_project
+from core.costs.price_book import load_price_book
+from core.errors import BudgetExceeded, NotFound
 from core.providers.base import Usage
+from core.story.projects import create_project
 from db import ledger as ledger_rows
 
 pytestmark = pytest.mark.db

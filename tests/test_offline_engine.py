@@ -14,12 +14,12 @@ import pytest
 from PIL import Image
 
 from core.errors import ProviderBadResponse
-from core.fountain import read_fountain
+from core.film.screenplay import read_fountain
+from core.film.style import STYLE_PRESETS, palette_for, style_preset
 from core.offline import writer
 from core.offline.beats import arc_labels, beat_count, treatment_sentences
 from core.offline.direction import read_direction
 from core.offline.names import find_characters
-from core.offline.palettes import STYLE_PRESETS, palette_for, style_preset
 from core.offline.places import find_places, mentioned_places, time_jump, time_of_day
 from core.offline.props import find_props
 from core.offline.speech import split_speech

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import story_edits
-from core.headless import run_story
-from core.projects import ProjectRef
+from core.story import edits as story_edits
+from core.story.projects import ProjectRef
+from core.story.run import run_story
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.db

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.errors import EditConflict, InputRejected, StageFrozen
-from core.projects import create_project, revise_stage_one
+from core.story.projects import create_project, revise_stage_one
 from db import stages as stage_rows
 from tests.conftest import REPO_ROOT, SAMPLE_PREMISE
 

@@ -16,12 +16,13 @@ from rq import SimpleWorker
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from core import story, story_edits
 from core.errors import ProviderUnavailable
-from core.fountain import scenes as fountain_scenes
-from core.headless import run_story
-from core.projects import ProjectRef, create_project
+from core.film.screenplay import scenes as fountain_scenes
 from core.providers.base import ImageRequest, ImageResult
+from core.story import edits as story_edits
+from core.story import generate as story
+from core.story.projects import ProjectRef, create_project
+from core.story.run import run_story
 from db import stages as stage_rows
 from tests.conftest import REPO_ROOT
 from workers import context
@@ -466,7 +467,7 @@ def test_an_asset_promoted_to_the_library_is_pulled_into_another_film(studio, cr
 
 def test_the_library_page_lists_my_assets_with_their_images(studio, creator, story_input):
     first = made_through(studio, creator, story_input, through=5)
-    from core.assets import promote_to_library
+    from core.story.assets import promote_to_library
 
     for asset in asset_rows(studio, creator, first)[:2]:
         promote_to_library(studio, creator.id, asset["id"])

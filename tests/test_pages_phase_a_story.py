@@ -14,12 +14,13 @@ from uuid import UUID
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import story, story_edits
 from core.errors import ProviderUnavailable
-from core.headless import run_story
 from core.pipeline import stage
-from core.projects import ProjectRef, create_project
-from core.runtime import Studio
+from core.runtime.studio import Studio
+from core.story import edits as story_edits
+from core.story import generate as story
+from core.story.projects import ProjectRef, create_project
+from core.story.run import run_story
 from db import stages as stage_rows
 from tests.conftest import REPO_ROOT
 
@@ -304,7 +305,7 @@ def flaky(studio, monkeypatch) -> FlakyModel:
     model = FlakyModel(studio.engines.text)
     flaky_studio = Studio(studio.settings, studio.db, studio.redis, studio.queue)
     flaky_studio.engines = replace(studio.engines, text=model)
-    monkeypatch.setattr("pages.common.studio", lambda: flaky_studio)
+    monkeypatch.setattr("pages.ui.session.studio", lambda: flaky_studio)
     return model
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.pipeline import STAGES
-from core.projects import create_project
+from core.story.projects import create_project
 from db import users
 from tests.conftest import REPO_ROOT, SAMPLE_PREMISE
 
@@ -174,7 +174,7 @@ def test_the_router_offers_exactly_the_available_stages(studio, make_user, proje
         elif (REPO_ROOT / stage.page).is_file():  # a page being built is not offered until it is marked available
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(stage.page)
-    for helper in ("pages/common.py", "pages/stage1_form.py"):  # modules the pages share, not pages
+    for helper in ("pages/ui/session.py", "pages/ui/input_form.py"):  # modules the pages share, not pages
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(helper)
     at.switch_page("pages/dashboard.py").run()

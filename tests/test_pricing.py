@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.estimates import (
+from core.costs.estimates import (
     DEFAULT_ONLINE_MODELS,
     OFFLINE_MODELS,
     Estimator,
@@ -15,7 +15,7 @@ from core.estimates import (
     estimated_tokens,
     planned_shots,
 )
-from core.pricing import InvalidPriceBook, UnpricedModel, load_price_book, split_model_key
+from core.costs.price_book import InvalidPriceBook, UnpricedModel, load_price_book, split_model_key
 from core.providers.base import Usage
 
 D = Decimal

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
-from core.projects import MAIN_BRANCH, ProjectRef, create_project, list_projects, revise_stage_one
+from core.story.projects import MAIN_BRANCH, ProjectRef, create_project, list_projects, revise_stage_one
 from tests.conftest import SAMPLE_PREMISE
 
 pytestmark = pytest.mark.db

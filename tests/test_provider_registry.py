@@ -8,7 +8,7 @@ from core.providers.gemini_image import GeminiImageProvider
 from core.providers.openai_image import OpenAIImageProvider
 from core.providers.registry import build_image_provider, build_text_provider, choose_image_model, choose_text_model
 from core.providers.text_models import ChatModelTextProvider, parse_model_id
-from core.settings import Settings
+from core.runtime.settings import Settings
 from tests.fake_apis import Answer, FakeOpenAI
 from tests.test_provider_contracts import GOOD, PROVIDER_ENV, Beat, beat_request
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from core.projects import create_project
+from core.story.projects import create_project
 from db.database import Database
 
 pytestmark = pytest.mark.db

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from core.errors import InputRejected, ProviderBadResponse
-from core.models import ProjectConfig
+from core.film.config import ProjectConfig
 from core.providers.base import TextRequest, TextResult, Usage
 from core.providers.offline import OfflineImageProvider, OfflineTextProvider
 from stages.assets import Asset, AssetInputs, AssetSet, AssetType, VisualStyle, draw_asset_reference, extract_assets

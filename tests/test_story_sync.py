@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import story, story_edits
-from core.headless import run_story
-from core.projects import ProjectRef
+from core.story import edits as story_edits
+from core.story import generate as story
+from core.story.projects import ProjectRef
+from core.story.run import run_story
 
 pytestmark = pytest.mark.db
 

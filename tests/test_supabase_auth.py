@@ -29,9 +29,9 @@ from uuid import UUID
 
 import pytest
 
-from core.auth import MIN_PASSWORD, LocalAuth, SupabaseAuth, authenticator
 from core.errors import AuthError, EmailTaken, InputRejected, InvalidCredentials
-from core.settings import Settings
+from core.runtime.auth import MIN_PASSWORD, LocalAuth, SupabaseAuth, authenticator
+from core.runtime.settings import Settings
 from tests.fake_apis import LocalServer
 
 pytestmark = pytest.mark.db

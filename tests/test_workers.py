@@ -13,10 +13,10 @@ import psycopg
 import pytest
 from rq import SimpleWorker
 
-from core import jobs
 from core.errors import ProviderBadResponse
-from core.projects import create_project
-from core.runtime import queue_health
+from core.runtime import jobs
+from core.runtime.studio import queue_health
+from core.story.projects import create_project
 from tests.conftest import REPO_ROOT
 from workers import context
 

@@ -7,8 +7,8 @@ import logging
 
 from rq import SimpleWorker
 
-from core.jobs import recover_abandoned
-from core.settings import load_settings
+from core.runtime.jobs import recover_abandoned
+from core.runtime.settings import load_settings
 from workers import context
 
 

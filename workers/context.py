@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from core.runtime import Studio, boot
-from core.settings import Settings, load_settings
+from core.runtime.settings import Settings, load_settings
+from core.runtime.studio import Studio, boot
 
 _studio: Studio | None = None
 _lock = threading.Lock()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from core import assets  # noqa: F401  (registers the asset_image handler)
-from core import jobs
+from core.runtime import jobs
+from core.story import assets  # noqa: F401  (registers the asset_image handler)
 from workers import context
 
 

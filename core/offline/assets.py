@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.fountain import FountainScene, read_fountain
+from core.film.screenplay import FountainScene, read_fountain
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character, find_characters
 from core.offline.props import find_props

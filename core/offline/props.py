@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.fountain import FountainScene
+from core.film.screenplay import FountainScene
 from core.offline.places import PLACE_NOUNS
 from core.offline.text import STOPWORDS, capitalize_first, ensure_period, sentences
 

@@ -11,7 +11,7 @@ import random
 
 from PIL import ImageDraw
 
-from core.offline.palettes import Palette, contrasting, mix, rgb
+from core.film.style import Palette, contrasting, mix, rgb
 
 Box = tuple[int, int, int, int]
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from core.offline.palettes import Palette, contrasting, mix, palette_for, rgb, style_preset
+from core.film.style import Palette, contrasting, mix, palette_for, rgb, style_preset
 from core.offline.shapes import draw_figure, draw_prop, draw_set
 
 CAPTION_SHARE = 0.2  # of the height, for the caption band

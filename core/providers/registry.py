@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.providers.base import ImageProvider, TextProvider
 from core.providers.retrying import VENDORS, RetryPolicy
 from core.providers.text_models import parse_model_id
-from core.settings import Settings
+from core.runtime.settings import Settings
 
 DEFAULT_TEXT_MODELS = {
     "openai": "openai:gpt-4o-mini",

@@ -1,0 +1,1 @@
+"""Git-style branches: fork, switch, delete, the tree, timelines and compare."""

@@ -1,0 +1,1 @@
+"""What leaves the studio for other tools (Fountain, CSV, OTIO, film). Grows with Phase B."""

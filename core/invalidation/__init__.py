@@ -1,0 +1,1 @@
+"""Deterministic invalidation: the pure resolver, branch snapshots, preview and apply."""

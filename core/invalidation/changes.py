@@ -1,0 +1,351 @@
+"""Preview, then apply: what a change would invalidate on a branch, what redoing that costs, then doing it.
+
+    preview_change(db, user_id, branch_id, change, estimator) -> ChangePreview      writes nothing
+        the branch's work loaded in four queries (`db.snapshots`), `core.invalidation.resolver.invalidate`
+        run on it, and the estimate of regenerating what it invalidates, per invalidation type.
+    has_downstream_work(preview)                                                   show the dialog?
+    apply_change(conn, branch_id, change, triggering_stage_state_id, preview, acknowledged)
+        in the caller's transaction, beside the new version it writes: lock the branch, snapshot it
+        again and recompute the impact, refuse with EditConflict if the branch now holds work the
+        preview didn't show, then write the statuses and flags and one `invalidation_logs` row per
+        invalidation type (its estimated cost, its shadow price, whether the warning was acknowledged).
+    Cancel is simply not calling apply_change.
+
+A stage service calls apply_change after inserting the new version (its id is the trigger) and
+before writing the new version's own downstream rows (a regenerated script's scenes), which would
+otherwise be new work the preview never showed.
+
+Regeneration is priced from the branch as previewed: the current content sizes feed the text calls,
+the branch's assets the reference images, the invalidated frames' and clips' shots the images (one
+or two a shot, by `requires_end_frame`) and seconds. apply_change logs the price of what it applies
+at those same sizes, so the log holds the figure the creator acknowledged. Flags (a beat sheet out
+of sync, a scene whose continuity broke) cost nothing until the creator chooses to redo them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from uuid import UUID
+
+import psycopg
+
+from core.costs.estimates import Estimate, Estimator, ShotPlan
+from core.costs.regeneration import combined, regeneration_estimates
+from core.errors import EditConflict, NotFound
+from core.film.branch_state import BranchState, Clip, Frame, ItemId, SceneState, Shot, StageVersion
+from core.invalidation.resolver import (
+    Affected,
+    Change,
+    ChangeKind,
+    Global,
+    Impact,
+    InvalidationType,
+    ItemKind,
+    Mark,
+    Scene,
+    SceneEndState,
+    invalidate,
+    preview_rows,
+    summarize,
+)
+from db import invalidations as invalidation_rows
+from db import snapshots as snapshot_rows
+from db.database import Database
+
+_FLAG_TABLES = {ItemKind.SHOT: "shots", ItemKind.FRAME: "frames", ItemKind.CLIP: "videos"}
+_SCOPES = {Global: "global", Scene: "scene", SceneEndState: "scene_end_state"}
+
+
+@dataclass(frozen=True)
+class BranchSnapshot:
+    """A branch's `BranchState` and the sizes its regeneration is priced from; ids are the rows' UUIDs as text.
+
+    For a scene's change only that scene's shots, frames and clips are loaded (see `load_snapshot`).
+    """
+
+    state: BranchState
+    project_id: UUID
+    target_seconds: int
+    stage_chars: Mapping[int, int]  # the latest version's content size, by stage number
+    asset_count: int
+    scene_chars: Mapping[ItemId, int]  # each scene's script excerpt size
+    shot_plans: Mapping[ItemId, ShotPlan]
+    shot_of: Mapping[ItemId, ItemId]  # each frame's and clip's shot
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    """What a change would do: the impact, its table, and the cost to regenerate what it invalidates.
+
+    The impact's ids are the rows' UUIDs as text (see `db.snapshots`).
+    """
+
+    branch_id: UUID
+    impact: Impact
+    estimates: Mapping[InvalidationType, Estimate]  # one per invalidation type in the impact
+    estimator: Estimator
+    snapshot: BranchSnapshot = field(repr=False)  # apply_change prices what it applies at these sizes
+
+    @cached_property
+    def rows(self) -> list[dict[str, str]]:
+        """One row per item: what, kind, becomes, type, why."""
+        return preview_rows(self.impact)
+
+    @cached_property
+    def estimate(self) -> Estimate:
+        """Every invalidation type's regeneration estimate as one."""
+        return combined("regenerate", self.estimates.values(), self.estimator)
+
+    @property
+    def credits(self) -> Decimal:
+        return self.estimate.total
+
+    @property
+    def shadow_credits(self) -> Decimal:
+        """What the same regeneration costs on the online models, when offline ones are priced."""
+        return self.estimate.shadow_total
+
+    @property
+    def counts(self) -> dict[ItemKind, int]:
+        return summarize(self.impact)
+
+    def summary_rows(self) -> list[dict]:
+        """The impact grouped by type, reason and mark, with a count per kind: the short table."""
+        return [{"type": kind.value, **entry} for kind in self.impact.types
+                for entry in reason_groups(self.impact.of_type(kind))]
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    """What apply_change wrote: the impact it applied and its `invalidation_logs` rows."""
+
+    impact: Impact
+    logs: tuple[dict, ...]
+
+
+def change_for_stage_edit(stage_number: int, kind: ChangeKind | str, *, scene_id: UUID | None = None,
+                          end_state: bool = False) -> Change:
+    """The change a stage service is about to make: a global stage, or one scene's stage.
+
+    Args:
+        stage_number: 1-5 for a global stage; 7, 8, 9, 10 or 12 with `scene_id`.
+        kind: "regenerate" or "edit" (by hand).
+        scene_id: the scene whose work changes; None for a global stage.
+        end_state: the change alters how the scene ends (its final frame, asset tags carried forward).
+    """
+    if scene_id is None:
+        if end_state:
+            raise ValueError("an end-state change is a scene's; name the scene")
+        return Change(stage_number, Global(), kind)
+    return Change(stage_number, SceneEndState(scene_id) if end_state else Scene(scene_id), kind)
+
+
+def has_downstream_work(preview: ChangePreview) -> bool:
+    """Whether the change invalidates anything, so the page must show the preview before going on.
+
+    Call apply_change either way (acknowledged=False when no dialog was shown): a change that
+    invalidates nothing may still flag something upstream, such as a hand-edited script's beat sheet.
+    """
+    return bool(preview.impact.invalidated_ids)
+
+
+def preview_change(db: Database, user_id: UUID, branch_id: UUID, change: Change, estimator: Estimator) -> ChangePreview:
+    """What `change` would invalidate on the branch and the estimated cost to regenerate it; writes nothing.
+
+    Raises:
+        NotFound: the branch (or the change's scene) doesn't exist or isn't the user's.
+    """
+    with db.as_user(user_id) as conn:
+        return build_preview(conn, branch_id, change, estimator)
+
+
+def build_preview(conn: psycopg.Connection, branch_id: UUID, change: Change, estimator: Estimator) -> ChangePreview:
+    """preview_change inside the caller's transaction."""
+    change = _keyed(change)
+    snapshot = load_snapshot(conn, branch_id, scene_id=_scene_of(change))
+    impact = invalidate(snapshot.state, change)
+    estimates = regeneration_estimates(snapshot, impact, estimator)
+    return ChangePreview(branch_id, impact, estimates, estimator, snapshot)
+
+
+def apply_change(conn: psycopg.Connection, branch_id: UUID, change: Change, triggering_stage_state_id: UUID | None,
+                 preview: ChangePreview, acknowledged: bool) -> AppliedChange:
+    """Apply `change`'s invalidation in the caller's transaction, as the preview showed it.
+
+    Args:
+        conn: the caller's connection, inside the transaction that also writes the new version.
+        branch_id: the branch changed.
+        change: the change; the same one the preview was made for.
+        triggering_stage_state_id: the new stage version; None only for a scene's change.
+        preview: what the creator was shown.
+        acknowledged: whether the creator confirmed the preview's warning.
+    Returns:
+        The impact applied (empty when everything was already marked) and the log rows written.
+    Raises:
+        EditConflict: the branch now holds work the preview didn't list; nothing is written.
+        NotFound: the branch or scene doesn't exist or isn't the user's.
+    """
+    change = _keyed(change)
+    _require_same_change(preview, branch_id, change, triggering_stage_state_id)
+    snapshot = load_snapshot(conn, branch_id, scene_id=_scene_of(change), lock=True)
+    impact = invalidate(snapshot.state, change)
+    _require_previewed(impact, preview)
+    # priced at the preview's sizes: the same items cost what the creator was shown, fewer cost less
+    estimates = regeneration_estimates(preview.snapshot, impact, preview.estimator)
+    logs = tuple(
+        _write(conn, branch_id, impact, kind, estimates[kind],
+               {"triggering_stage_state_id": triggering_stage_state_id, "warning_acknowledged": acknowledged})
+        for kind in impact.types
+    )
+    return AppliedChange(impact, logs)
+
+
+def _keyed(change: Change) -> Change:
+    """The change with its scene named the way a snapshot names it: by the id's text."""
+    if isinstance(change.scope, Global):
+        return change
+    try:
+        scene_id = str(UUID(str(change.scope.scene_id)))
+    except ValueError:
+        raise NotFound("That scene isn't on this branch any more; reload the script hub.") from None
+    return replace(change, scope=type(change.scope)(scene_id))
+
+
+def _scene_of(change: Change) -> ItemId | None:
+    """The one scene whose shots, frames and clips a change can touch; None when it can touch them all."""
+    return None if isinstance(change.scope, Global) else change.scope.scene_id
+
+
+def load_snapshot(conn: psycopg.Connection, branch_id: UUID, *, scene_id: ItemId | None = None,
+                  lock: bool = False) -> BranchSnapshot:
+    """The branch's work as a BranchState plus pricing sizes.
+
+    Args:
+        conn: the caller's connection.
+        branch_id: the branch.
+        scene_id: load the shots, frames and clips of this scene only. The other scenes still say whether
+            they have work (shots, asset instances, prompts: frames and clips need shots), which is all
+            a scene's change asks of them; their `work_stages` then leave out 10 and 12.
+        lock: hold the branch against other appliers until the transaction ends.
+    """
+    facts = snapshot_rows.branch_facts(conn, branch_id, lock=lock)
+    if facts is None:
+        raise NotFound("That branch doesn't exist or isn't yours.")
+    stages = snapshot_rows.latest_stages(conn, branch_id)
+    scenes = snapshot_rows.scenes(conn, branch_id)
+    made = _PhaseB(snapshot_rows.phase_b_items(conn, branch_id, scene_id))
+    listed = max((row["listed_assets"] for row in stages if row["stage_number"] == 5), default=0)
+    state = BranchState(tuple(StageVersion(r["id"], r["stage_number"], r["version"], r["status"]) for r in stages),
+                        tuple(made.scene_state(row) for row in scenes))
+    return BranchSnapshot(
+        state, facts["project_id"], facts["target_length_max"],
+        {row["stage_number"]: row["content_chars"] for row in stages}, max(facts["asset_rows"], listed),
+        {row["id"]: row["excerpt_chars"] for row in scenes}, made.shot_plans, made.shot_of,
+    )
+
+
+class _PhaseB:
+    """The branch's shots, frames and clips sorted by scene in one pass over their rows."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self.by_scene: dict[ItemId, dict[str, list]] = defaultdict(lambda: {"shot": [], "frame": [], "clip": []})
+        self.shot_plans: dict[ItemId, ShotPlan] = {}
+        self.shot_of: dict[ItemId, ItemId] = {}
+        for row in rows:
+            self._add(row)
+
+    def _add(self, row: tuple) -> None:
+        made = self.by_scene[row.scene_id]
+        if row.kind == "shot":
+            made["shot"].append(Shot(row.id, row.label, row.shot_order, row.invalidated))
+            self.shot_plans[row.id] = _plan(row.duration, row.requires_end_frame)
+            return
+        self.shot_of[row.id] = row.shot_id
+        if row.kind == "frame":
+            made["frame"].append(Frame(row.id, row.shot_id, row.frame_type, row.invalidated))
+        else:
+            made["clip"].append(Clip(row.id, row.shot_id, row.invalidated))
+
+    def scene_state(self, row: dict) -> SceneState:
+        made = self.by_scene[row["id"]]
+        return SceneState(row["id"], row["scene_number"], row["status"], made["shot"], made["frame"], made["clip"],
+                          _work_stages(row, made))
+
+
+@lru_cache(maxsize=256)
+def _plan(duration: int, requires_end_frame: bool) -> ShotPlan:
+    """Shots mostly share a few lengths: one ShotPlan each."""
+    return ShotPlan.from_row({"duration": duration, "requires_end_frame": requires_end_frame})
+
+
+def _work_stages(scene_row: dict, made: Mapping[str, list]) -> frozenset[int]:
+    present = {7: scene_row["has_shots"], 8: scene_row["has_instances"], 9: scene_row["has_prompts"],
+               10: made["frame"], 12: made["clip"]}
+    return frozenset(number for number, there in present.items() if there)
+
+
+# --- writing an impact -----------------------------------------------------------------------
+
+def reason_groups(items: Iterable[Affected]) -> list[dict]:
+    """Items grouped by reason and mark: a count per kind, and the labels of stage versions and scenes."""
+    groups: dict[tuple[str, str], dict] = {}
+    for item in items:
+        group = groups.setdefault((item.reason, item.mark.value),
+                                  {"why": item.reason, "becomes": item.mark.value, "counts": Counter(), "items": []})
+        group["counts"][item.kind.value] += 1
+        if item.kind in (ItemKind.STAGE_STATE, ItemKind.SCENE):
+            group["items"].append(item.label)
+    return [{**group, "counts": dict(group["counts"])} for group in groups.values()]
+
+
+def _require_same_change(preview: ChangePreview, branch_id: UUID, change: Change, trigger: UUID | None) -> None:
+    if preview.branch_id != branch_id or preview.impact.change != change:
+        raise ValueError("apply_change needs the preview of this very change on this branch")
+    if trigger is None and isinstance(change.scope, Global):
+        raise ValueError("a global stage's change is triggered by its new version; pass its id")
+
+
+def _require_previewed(impact: Impact, preview: ChangePreview) -> None:
+    """Everything about to change must have been shown; less is fine (another session got there first)."""
+    shown = {(item.id, item.mark) for item in preview.impact.items}
+    unseen = [item for item in impact.items if (item.id, item.mark) not in shown]
+    if unseen:
+        raise EditConflict(
+            f"This branch changed since the preview: {len(unseen)} more item(s) would be affected "
+            f"(first: {unseen[0].label}). Nothing was changed; review the new preview."
+        )
+
+
+def _write(conn: psycopg.Connection, branch_id: UUID, impact: Impact, kind: InvalidationType,
+           estimate: Estimate, fields: dict) -> dict:
+    """One invalidation type: its log row, then the statuses and flags of its items, a statement per group."""
+    items = impact.of_type(kind)
+    ids: dict[tuple[ItemKind, Mark], list[ItemId]] = defaultdict(list)
+    for item in items:
+        ids[item.kind, item.mark].append(item.id)
+    stages = ItemKind.STAGE_STATE
+    log = invalidation_rows.insert_log(conn, {
+        **fields, **_change_columns(impact.change), "branch_id": branch_id, "invalidation_type": kind.value,
+        "invalidated_stage_states": ids[stages, Mark.INVALIDATED], "flagged_stage_states": ids[stages, Mark.OUTDATED],
+        "invalidated_scenes": list(dict.fromkeys(i.scene_id for i in items if i.scene_id is not None)),
+        "reasons": reason_groups(items), "estimated_regen_cost": estimate.total,
+        "estimated_shadow_cost": estimate.shadow_total,
+    })
+    for (item_kind, mark), group in ids.items():
+        if item_kind is stages:
+            invalidation_rows.set_stage_status(conn, branch_id, group, mark.value)
+        elif item_kind is ItemKind.SCENE:
+            invalidation_rows.set_scene_status(conn, branch_id, group, mark.value)
+        else:
+            invalidation_rows.flag_invalidated(conn, _FLAG_TABLES[item_kind], group, log["id"])
+    return log
+
+
+def _change_columns(change: Change) -> dict:
+    scene_id = None if isinstance(change.scope, Global) else change.scope.scene_id
+    return {"stage_number": change.stage_number, "change_kind": change.kind.value,
+            "change_scope": _SCOPES[type(change.scope)], "scene_id": scene_id}

@@ -1,0 +1,1 @@
+"""Running the studio: settings, boot (database, Redis, queue), engines, media store, jobs, accounts."""

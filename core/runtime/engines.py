@@ -1,0 +1,70 @@
+"""The engines a studio generates with: text and image providers, the price book and the estimator.
+
+Chosen once from settings: real models where keys allow, else the offline engine (labelled as such).
+Offline calls cost 0 and carry the shadow price of the online models the settings name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.costs.estimates import DEFAULT_ONLINE_MODELS, OFFLINE_MODELS, Charge, Estimator, ModelLineup, charge_for_usage
+from core.costs.price_book import PriceBook, load_price_book
+from core.providers.base import ImageProvider, TextProvider, Usage
+from core.providers.registry import (
+    ModelChoice,
+    build_image_provider,
+    build_text_provider,
+    choose_image_model,
+    choose_text_model,
+)
+from core.runtime.settings import Settings
+
+
+@dataclass(frozen=True)
+class Engines:
+    text: TextProvider
+    image: ImageProvider
+    book: PriceBook
+    estimator: Estimator
+    text_choice: ModelChoice
+    image_choice: ModelChoice
+
+    @property
+    def offline(self) -> bool:
+        return bool(self.text.offline and self.image.offline)
+
+    @property
+    def label(self) -> str:
+        """One line for the sidebar: which engine writes and draws."""
+        if self.offline:
+            return f"Offline engine (free; priced as {self.text_choice.model_id} / {self.image_choice.model_id})"
+        return f"Text: {self.text_choice.model_id} · Images: {self.image_choice.model_id}"
+
+    def charge(self, kind: str, provider: str, model: str, usage: Usage, action: str) -> Charge:
+        """What one finished call costs, by the price book (with the shadow price of offline work)."""
+        key = model_key(provider, model)
+        return charge_for_usage(self.book, key, usage, online_model=self.estimator.online.for_kind(kind), action=action)
+
+
+def model_key(provider: str, model: str) -> str:
+    """`provider:model` as the price book names it."""
+    return model if model.startswith(f"{provider}:") else f"{provider}:{model}"
+
+
+def studio_estimator(settings: Settings, book: PriceBook | None = None) -> Estimator:
+    """The estimator for the models the settings choose; offline work is shadowed by the online choice.
+
+    Video has no provider yet: clips are rendered offline (animatics), shadow-priced at Veo 3.
+    """
+    text, image = choose_text_model(settings), choose_image_model(settings)
+    models = ModelLineup(text.model_id if text.online else OFFLINE_MODELS.text,
+                         image.model_id if image.online else OFFLINE_MODELS.image, OFFLINE_MODELS.video)
+    online = ModelLineup(text.model_id, image.model_id, DEFAULT_ONLINE_MODELS.video)
+    return Estimator(book or load_price_book(settings.price_book), models=models, online=online)
+
+
+def build_engines(settings: Settings) -> Engines:
+    estimator = studio_estimator(settings)
+    return Engines(build_text_provider(settings), build_image_provider(settings), estimator.book, estimator,
+                   choose_text_model(settings), choose_image_model(settings))

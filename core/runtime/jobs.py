@@ -1,0 +1,131 @@
+"""Generation jobs: a `generation_jobs` row per unit of slow work, run by an RQ worker as its user.
+
+The row is the truth a page shows (queued -> running -> succeeded | failed, with the error); RQ only
+carries the job id. Handlers are registered by kind and receive the studio, the user and the row.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from uuid import UUID
+
+from core.errors import AiuteurError, NotFound
+from core.runtime.studio import Studio
+from db import jobs as job_rows
+from db import projects as project_rows
+
+Handler = Callable[[Studio, UUID, dict], dict]
+HANDLERS: dict[str, Handler] = {}
+RQ_FUNCTION = "workers.jobs.run_generation_job"
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does the work for jobs of `kind`."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def record(studio: Studio, user_id: UUID, project_id: UUID, kind: str, **fields: object) -> dict:
+    """Record a job without queueing it, for a caller that runs it itself (the headless CLI)."""
+    if kind not in HANDLERS:
+        raise ValueError(f"no handler for job kind {kind!r}")
+    with studio.db.as_user(user_id) as conn:
+        return job_rows.insert_job(conn, project_id, kind, **fields)
+
+
+def enqueue(
+    studio: Studio,
+    user_id: UUID,
+    project_id: UUID,
+    kind: str,
+    *,
+    branch_id: UUID | None = None,
+    target_id: UUID | None = None,
+    payload: dict | None = None,
+) -> dict:
+    """Record the job, then put it on the queue; returns the `generation_jobs` row."""
+    row = record(studio, user_id, project_id, kind, branch_id=branch_id, target_id=target_id, payload=payload)
+    rq_job = studio.queue.enqueue(
+        RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}", job_timeout=600, result_ttl=3600
+    )
+    with studio.db.as_user(user_id) as conn:
+        job_rows.attach_rq_id(conn, row["id"], rq_job.id)
+    return {**row, "rq_job_id": rq_job.id}
+
+
+_LOST = {"failed", "stopped", "canceled"}
+
+
+def recover_abandoned(studio: Studio) -> list[UUID]:
+    """Queue again every job the database still calls queued or running whose RQ job is gone or dead
+    (a killed worker, a Redis that lost its data). Holds in the ledger are keyed by the work, not
+    the attempt, so the retried job settles the same reservation and is never charged twice."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    with studio.db.as_service() as conn:
+        candidates = job_rows.unfinished_jobs(conn)
+    recovered = []
+    for row in candidates:
+        try:
+            alive = Job.fetch(row["rq_job_id"], connection=studio.redis).get_status(refresh=True) not in _LOST
+        except (NoSuchJobError, TypeError, ValueError):
+            alive = False
+        if not alive:
+            _requeue(studio, row)
+            recovered.append(row["id"])
+    return recovered
+
+
+def _requeue(studio: Studio, row: dict) -> None:
+    rq_job = studio.queue.enqueue(
+        RQ_FUNCTION, str(row["id"]), str(row["user_id"]), job_id=f"gen-{row['id']}-r{row['attempts']}",
+        job_timeout=600, result_ttl=3600,
+    )
+    with studio.db.as_user(row["user_id"]) as conn:
+        job_rows.mark_requeued(conn, row["id"], rq_job.id)
+
+
+def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
+    """Run one job as its user. Errors end the job `failed` with a message a creator can read."""
+    with studio.db.as_user(user_id) as conn:
+        job = job_rows.mark_running(conn, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id} is not visible to its user")
+    try:
+        result = HANDLERS[job["kind"]](studio, user_id, job)
+    except AiuteurError as exc:
+        _fail(studio, user_id, job_id, str(exc))
+        return {"status": "failed", "error": str(exc)}
+    except Exception as exc:  # a bug, not a creator's problem: keep the reason, let RQ record the trace
+        _fail(studio, user_id, job_id, f"internal error: {type(exc).__name__}: {exc}")
+        raise
+    with studio.db.as_user(user_id) as conn:
+        job_rows.mark_finished(conn, job_id, result)
+    return {"status": "succeeded", **result}
+
+
+def _fail(studio: Studio, user_id: UUID, job_id: UUID, message: str) -> None:
+    with studio.db.as_user(user_id) as conn:
+        job_rows.mark_failed(conn, job_id, message)
+
+
+def job(studio: Studio, user_id: UUID, job_id: UUID) -> dict | None:
+    with studio.db.as_user(user_id) as conn:
+        return job_rows.get_job(conn, job_id)
+
+
+@handler("worker_check")
+def _worker_check(studio: Studio, user_id: UUID, job: dict) -> dict:
+    """Prove a worker can act as the user: read the project through row-level security."""
+    with studio.db.as_user(user_id) as conn:
+        project = project_rows.get_project(conn, job["project_id"])
+    if project is None:
+        raise NotFound("the worker could not see this project as its owner")
+    return {"worker_host": socket.gethostname(), "worker_pid": os.getpid(), "project_title": project["title"]}

@@ -1,0 +1,109 @@
+"""Typed settings, read once at an entry point (app, worker, CLI) and passed down.
+
+Every field can come from the environment or a `.env` file in the working directory.
+Nothing in `core` or `db` reads `os.environ` itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Where Aiuteur keeps its data and which services it talks to."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(
+        None,
+        alias="DATABASE_URL",
+        description="PostgreSQL (or Supabase) connection string; unset starts an embedded server.",
+    )
+    redis_url: str | None = Field(
+        None, alias="REDIS_URL", description="Redis URL for the job queue; unset starts an embedded Redis."
+    )
+    supabase_url: str | None = Field(
+        None, alias="SUPABASE_URL", description="Supabase project URL; with SUPABASE_KEY, sign-in uses Supabase Auth."
+    )
+    supabase_key: str | None = Field(None, alias="SUPABASE_KEY", description="Supabase anon key for Supabase Auth.")
+    data_dir: Path = Field(
+        REPO_ROOT / ".data",
+        alias="AIUTEUR_DATA_DIR",
+        description="Folder for the embedded PostgreSQL and Redis, and generated media.",
+    )
+    start_worker: bool = Field(
+        True,
+        alias="AIUTEUR_START_WORKER",
+        description="Let the studio start one background RQ worker when none is running.",
+    )
+    queue_name: str = Field("aiuteur", alias="AIUTEUR_QUEUE", description="RQ queue name shared by studio and workers.")
+
+    # Model providers. No key at all means the offline engine does every stage at zero spend.
+    text_model: str | None = Field(
+        None,
+        alias="AIUTEUR_TEXT_MODEL",
+        description="'provider:model' for text (openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, "
+        "google:gemini-2.5-flash) or 'offline'; unset picks the first provider with a key.",
+    )
+    image_model: str | None = Field(
+        None,
+        alias="AIUTEUR_IMAGE_MODEL",
+        description="'provider:model' for images (google:gemini-2.5-flash-image, openai:gpt-image-1) or "
+        "'offline'; unset prefers Gemini, then OpenAI, when a key is set.",
+    )
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY", description="OpenAI API key.")
+    anthropic_api_key: SecretStr | None = Field(None, alias="ANTHROPIC_API_KEY", description="Anthropic API key.")
+    google_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("GOOGLE_API_KEY", "GEMINI_API_KEY", "google_api_key"),
+        description="Gemini API key (GOOGLE_API_KEY or GEMINI_API_KEY).",
+    )
+    openai_base_url: str | None = Field(
+        None, alias="OPENAI_BASE_URL", description="OpenAI-compatible API address including /v1 (a proxy)."
+    )
+    anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL", description="Anthropic API address.")
+    google_base_url: str | None = Field(None, alias="GOOGLE_GEMINI_BASE_URL", description="Gemini API address.")
+    provider_attempts: int = Field(
+        4, ge=1, alias="AIUTEUR_PROVIDER_ATTEMPTS",
+        description="Tries per provider call (first included) on rate limits, 5xx and timeouts.",
+    )
+    provider_backoff_seconds: float = Field(
+        1.0, ge=0, alias="AIUTEUR_PROVIDER_BACKOFF", description="Wait before the first retry; doubles each retry."
+    )
+    provider_max_backoff_seconds: float = Field(
+        30.0, ge=0, alias="AIUTEUR_PROVIDER_MAX_BACKOFF", description="Longest single wait between retries."
+    )
+    provider_timeout_seconds: float = Field(
+        120.0, gt=0, alias="AIUTEUR_PROVIDER_TIMEOUT", description="Seconds one provider HTTP request may take."
+    )
+
+    price_book: Path | None = Field(
+        None, alias="AIUTEUR_PRICE_BOOK", description="A price book JSON file to use instead of core/costs/price_book.json."
+    )
+
+    @field_validator(
+        "database_url", "redis_url", "supabase_url", "supabase_key", "price_book",
+        "text_model", "image_model", "openai_api_key", "anthropic_api_key", "google_api_key",
+        "openai_base_url", "anthropic_base_url", "google_base_url", mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def uses_supabase_auth(self) -> bool:
+        return bool(self.supabase_url and self.supabase_key)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and `.env`, with explicit overrides on top."""
+    return Settings(**overrides)

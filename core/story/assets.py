@@ -1,0 +1,136 @@
+"""Stage 5 assets: reference images rendered as jobs, the visual style, and the global library."""
+
+from __future__ import annotations
+
+import hashlib
+from uuid import UUID
+
+from core.costs.ledger import ChargedTo, release, reserve, settle
+from core.errors import InputRejected, NotFound, StageFrozen
+from core.runtime import jobs
+from core.runtime.studio import Studio
+from core.story import edits as story_edits
+from core.story.projects import ProjectRef
+from db import assets as asset_rows
+from db import jobs as job_rows
+from db import projects as project_rows
+from db import stages as stage_rows
+from stages.assets import Asset, VisualStyle, draw_asset_reference
+
+ASSET_IMAGE = "asset_image"
+ACTIVE = ("queued", "running")
+
+
+def visual_style(stage_five: dict | None) -> VisualStyle:
+    """The style a Stage 5 version chose (the default pencil storyboard until one is chosen)."""
+    return VisualStyle(**((stage_five or {}).get("content", {}).get("visual_style") or {}))
+
+
+def queue_reference_images(studio: Studio, user_id: UUID, ref: ProjectRef, only: UUID | None = None,
+                           *, inline: bool = False) -> list[dict]:
+    """One image job per asset with no image and no job in flight (or just `only`); returns the jobs.
+
+    `inline` runs them in this process instead of on the workers (the headless CLI).
+    """
+    with studio.db.as_user(user_id) as conn:
+        assets = asset_rows.branch_assets(conn, ref.branch_id)
+        jobs_now = job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE)
+    busy = {j["target_id"] for j in jobs_now if j["status"] in ACTIVE}
+    wanted = [a for a in assets if not a["locked"] and a["id"] not in busy
+              and (a["id"] == only if only else not a["image_key_url"])]
+    if not inline:
+        return [jobs.enqueue(studio, user_id, ref.project_id, ASSET_IMAGE, branch_id=ref.branch_id, target_id=a["id"])
+                for a in wanted]
+    recorded = [jobs.record(studio, user_id, ref.project_id, ASSET_IMAGE, branch_id=ref.branch_id, target_id=a["id"])
+                for a in wanted]
+    return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
+
+
+@jobs.handler(ASSET_IMAGE)
+def render_reference_image(studio: Studio, user_id: UUID, job: dict) -> dict:
+    """Render, store and attach one asset's reference image; reserve before, settle after."""
+    engines = studio.engines
+    with studio.db.as_user(user_id) as conn:
+        asset = asset_rows.get_asset(conn, job["target_id"])
+        if asset is None:
+            raise NotFound("The asset was deleted before its image was rendered.")
+        style = visual_style(stage_rows.latest(conn, job["branch_id"], 5))
+        title = project_rows.get_project(conn, job["project_id"])["title"]
+        key = f"asset_image:{asset['id']}:{_fingerprint(asset, style)}"
+        reserve(conn, job["project_id"], engines.estimator.asset_images(1), key=key,
+                charged_to=ChargedTo(job["branch_id"], 5))
+    subject = Asset(name=asset["name"], asset_type=asset["asset_type"], description=asset["description"],
+                    scene_numbers=asset["scene_numbers"])
+    try:
+        draft = draw_asset_reference(subject, style, engines.image, seed=_seed(asset), project_title=title)
+    except Exception:
+        with studio.db.as_user(user_id) as conn:
+            release(conn, key)
+        raise
+    image_key = studio.media.put(draft.png, ".png")
+    with studio.db.as_user(user_id) as conn:
+        asset_rows.set_asset_image(conn, asset["id"], image_key)
+        settle(conn, key, engines.charge("image", draft.provider, draft.model, draft.usage, "asset_images"))
+    return {"image_key": image_key, "model": draft.model, "asset": asset["name"], "prompt": draft.final_prompt}
+
+
+def _fingerprint(asset: dict, style: VisualStyle) -> str:
+    """Same asset text and style -> same key: a retried render is never charged twice."""
+    text = f"{asset['asset_type']}|{asset['name']}|{asset['description']}|{style.preset}|{style.notes}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _seed(asset: dict) -> int:
+    return int(hashlib.sha256(f"{asset['asset_type']}:{asset['name']}".encode()).hexdigest()[:8], 16)
+
+
+def asset_board(studio: Studio, user_id: UUID, ref: ProjectRef) -> list[dict]:
+    """Each asset of the branch with its latest image job (status, error) for the live board."""
+    with studio.db.as_user(user_id) as conn:
+        assets = asset_rows.branch_assets(conn, ref.branch_id)
+        latest_jobs: dict = {}
+        for j in job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE):  # newest first
+            latest_jobs.setdefault(j["target_id"], j)
+    return [{**a, "job": latest_jobs.get(a["id"])} for a in assets]
+
+
+def promote_to_library(studio: Studio, user_id: UUID, asset_id: UUID) -> dict:
+    with studio.db.as_user(user_id) as conn:
+        asset = asset_rows.get_asset(conn, asset_id)
+        if asset is None:
+            raise NotFound("That asset doesn't exist or isn't yours.")
+        return asset_rows.promote(conn, asset)
+
+
+def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_asset_id: UUID,
+                      *, seen_version: int | None = None) -> dict | None:
+    """A library asset (with its image) into the branch as a new Stage 5 version; returns its project_assets row
+    (None only if a locked asset of that type and name already holds the place).
+
+    `seen_version` is the Stage 5 version the creator was looking at (default: the latest), so a pull
+    never silently overwrites another session's save.
+    """
+    with studio.db.as_user(user_id) as conn:
+        state = stage_rows.latest(conn, ref.branch_id, 5)
+        item = asset_rows.get_library_asset(conn, global_asset_id)
+    if state is None:
+        raise NotFound("Extract this project's assets first, then pull from your library into them.")
+    if state["status"] == "locked":
+        raise StageFrozen("Stage 5 is locked on this branch; branch the project to change its assets.")
+    if item is None:
+        raise NotFound("That library asset doesn't exist or isn't yours.")
+    current = state["content"]["assets"]
+    if any(a["asset_type"] == item["asset_type"] and a["name"].lower() == item["name"].lower() for a in current):
+        raise InputRejected({"library": f"this branch already has a {item['asset_type']} named {item['name']}"})
+    pulled = {"name": item["name"], "asset_type": item["asset_type"], "description": item["description"],
+              "scene_numbers": [], "global_asset_id": str(item["id"]), "image_key_url": item["image_key_url"]}
+    story_edits.save_assets(studio, user_id, ref, state["version"] if seen_version is None else seen_version,
+                            [*current, pulled])
+    with studio.db.as_user(user_id) as conn:
+        rows = asset_rows.branch_assets(conn, ref.branch_id)
+    return next((a for a in rows if a["global_asset_id"] == item["id"]), None)
+
+
+def library(studio: Studio, user_id: UUID) -> list[dict]:
+    with studio.db.as_user(user_id) as conn:
+        return asset_rows.library(conn)

@@ -1,0 +1,177 @@
+"""Phase A by hand: pick a treatment, edit beats, script and assets, lock, restore an old version.
+
+Every saved edit is a new version that records what changed in `overrides`; a lock freezes the
+latest version (the database keeps it that way). Edits that invalidate later work go through the
+same preview and apply as regeneration (`core.invalidation.changes`).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import psycopg
+
+from core.errors import InputRejected, NotFound, StageFrozen
+from core.invalidation.changes import ChangePreview, apply_change, build_preview, change_for_stage_edit
+from core.runtime.studio import Studio
+from core.story import versions
+from core.story.projects import ProjectRef
+from core.story.versions import StageView
+from db import assets as asset_rows
+from db import scenes as scene_rows
+from db import stages as stage_rows
+from stages.assets import AssetSet, VisualStyle
+from stages.beats import BeatSheet, apply_beat_edits
+from stages.script import parse_master_script
+
+
+def stage_view(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> StageView:
+    with studio.db.as_user(user_id) as conn:
+        return versions.view(conn, ref.branch_id, number)
+
+
+def gate(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> None:
+    """StageNotReady (naming the stage to finish) unless the stage's upstream is locked."""
+    with studio.db.as_user(user_id) as conn:
+        versions.require_upstream_locked(conn, ref.branch_id, number)
+
+
+def edit_preview(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> ChangePreview:
+    with studio.db.as_user(user_id) as conn:
+        return build_preview(conn, ref.branch_id, change_for_stage_edit(number, "edit"), studio.engines.estimator)
+
+
+def _save_edit(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, content: dict, seen_version: int,
+               changed: dict, preview: ChangePreview | None = None, acknowledged: bool = False) -> dict:
+    """Write an edit as a new version, apply what it invalidates, keep derived rows in step."""
+    with studio.db.as_user(user_id) as conn:
+        latest = _editable(conn, ref.branch_id, number)
+        row = versions.save_version(
+            conn, ref.branch_id, number, content, seen_version, overrides={"edited": True, **changed},
+            prompt_template_version=latest["prompt_template_version"], provider=latest["provider"],
+            model=latest["model"], seed=latest["seed"],
+        )
+        change = change_for_stage_edit(number, "edit")
+        preview = preview or build_preview(conn, ref.branch_id, change, studio.engines.estimator)
+        apply_change(conn, ref.branch_id, change, row["id"], preview, acknowledged)
+        if number == 5:
+            asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, content["assets"])
+    return row
+
+
+def _editable(conn: psycopg.Connection, branch_id: UUID, number: int) -> dict:
+    versions.require_upstream_locked(conn, branch_id, number)
+    latest = stage_rows.latest(conn, branch_id, number)
+    if latest is None:
+        raise NotFound(f"Stage {number} has nothing to edit yet; generate it first.")
+    return latest
+
+
+def choose_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, variant: int,
+                     prose: str | None = None, **confirm) -> dict:
+    """Pick treatment variant `variant` (0-2), optionally with its prose edited; a new version."""
+    with studio.db.as_user(user_id) as conn:
+        content = dict(_editable(conn, ref.branch_id, 2)["content"])
+    variants = content["variants"]
+    if not 0 <= variant < len(variants):
+        raise InputRejected({"variant": "choose one of the three treatments"})
+    text = (prose if prose is not None else variants[variant]["prose"]).strip()
+    if not text:
+        raise InputRejected({"prose_treatment": "a treatment can't be empty"})
+    changed = {"selected_variant": variant, "prose_edited": text != variants[variant]["prose"]}
+    return _save_edit(studio, user_id, ref, 2, {**content, "selected_variant": variant, "prose_treatment": text},
+                      seen_version, changed, **confirm)
+
+
+def save_beats(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, rows: list[dict], **confirm) -> dict:
+    """The edited beat table (reordered, added, deleted rows) as a new version; edited beats are flagged."""
+    with studio.db.as_user(user_id) as conn:
+        content = dict(_editable(conn, ref.branch_id, 3)["content"])
+    try:
+        sheet = apply_beat_edits(BeatSheet.model_validate({"beats": content["beats"]}), rows)
+    except ValueError as exc:
+        raise InputRejected({"beats": "keep at least one beat with some text"}) from exc
+    beats = sheet.model_dump(mode="json")["beats"]
+    edited = [b["id"] for b in beats if b["manually_edited"]]
+    return _save_edit(studio, user_id, ref, 3, {**content, "beats": beats}, seen_version, {"beats": edited}, **confirm)
+
+
+def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, text: str, **confirm) -> dict:
+    """An edited screenplay as a new version (scenes re-parsed); a locked beat sheet goes out of date."""
+    if not text.strip():
+        raise InputRejected({"formatted_script": "the script can't be empty"})
+    script = parse_master_script(text).model_dump(mode="json")
+    with studio.db.as_user(user_id) as conn:
+        content = dict(_editable(conn, ref.branch_id, 4)["content"])
+    return _save_edit(studio, user_id, ref, 4, {**content, **script, "sync_status": "synced"}, seen_version,
+                      {"formatted_script": True}, **confirm)
+
+
+def save_assets(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, assets: list[dict],
+                style: dict | None = None, **confirm) -> dict:
+    """Edited assets (and the chosen visual style) as a new Stage 5 version.
+
+    An asset pulled from the library keeps its link (`global_asset_id`, given or found by type and name)
+    and its image through edits. Without `style` the version keeps the style already chosen, or none.
+    """
+    with studio.db.as_user(user_id) as conn:
+        content = dict(_editable(conn, ref.branch_id, 5)["content"])
+        linked = {(r["asset_type"], r["name"]): str(r["global_asset_id"])
+                  for r in asset_rows.branch_assets(conn, ref.branch_id) if r["global_asset_id"]}
+    try:
+        checked = AssetSet.model_validate({"assets": assets}).model_dump(mode="json")["assets"]
+    except ValueError as exc:
+        raise InputRejected({"assets": str(exc).splitlines()[-1]}) from exc
+    try:
+        chosen = VisualStyle(**style).model_dump() if style else content.get("visual_style")
+    except ValueError as exc:
+        raise InputRejected({"visual_style": str(exc).splitlines()[-1]}) from exc
+    checked = [_library_link(asset, given, linked) for asset, given in zip(checked, assets)]
+    changed = {"assets": [a["name"] for a in checked if a not in content["assets"]], "visual_style": chosen}
+    return _save_edit(studio, user_id, ref, 5, {**content, "assets": checked, "visual_style": chosen}, seen_version,
+                      changed, **confirm)
+
+
+LIBRARY_LINK = ("global_asset_id", "image_key_url")  # beside an asset pulled from the library: where from, its image
+
+
+def _library_link(asset: dict, given: dict, linked: dict) -> dict:
+    carried = {key: str(given[key]) for key in LIBRARY_LINK if given.get(key)}
+    link = carried.get("global_asset_id") or linked.get((asset["asset_type"], asset["name"]))
+    return {**asset, **carried, **({"global_asset_id": link} if link else {})}
+
+
+def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int) -> dict:
+    """Lock the stage's latest version. Locking Stage 5 locks its assets and opens Phase B: the branch's
+    scenes are written from the locked script then (not at Stage 4, so assets can be made without
+    touching production work)."""
+    with studio.db.as_user(user_id) as conn:
+        latest = _editable(conn, ref.branch_id, number)
+        _require_complete(conn, ref, number, latest["content"])
+        locked = versions.lock(conn, ref.branch_id, number, version)
+        if number == 5:
+            asset_rows.lock_branch_assets(conn, ref.branch_id)
+            script = stage_rows.latest(conn, ref.branch_id, 4)["content"]
+            scene_rows.replace_branch_scenes(conn, ref.branch_id, script["scenes"])
+    return locked
+
+
+def _require_complete(conn: psycopg.Connection, ref: ProjectRef, number: int, content: dict) -> None:
+    if number == 2 and content.get("selected_variant") is None:
+        raise StageFrozen("Choose one of the three treatments before locking.")
+    if number == 5:
+        if not content.get("visual_style"):
+            raise StageFrozen("Choose and save a visual style before locking the assets.")
+        missing = [a["name"] for a in asset_rows.branch_assets(conn, ref.branch_id) if not a["image_key_url"]]
+        if missing:
+            raise StageFrozen(f"{len(missing)} asset(s) still need a reference image: {', '.join(missing[:5])}.")
+
+
+def restore_version(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int, seen_version: int,
+                    **confirm) -> dict:
+    """An old version back as the newest; what it invalidates is applied as for an edit."""
+    with studio.db.as_user(user_id) as conn:
+        old = next((v for v in stage_rows.versions(conn, ref.branch_id, number) if v["version"] == version), None)
+    if old is None:
+        raise NotFound(f"Stage {number} has no version {version}.")
+    return _save_edit(studio, user_id, ref, number, old["content"], seen_version, {"restored_from": version}, **confirm)

@@ -1,0 +1,128 @@
+"""Projects: create one (its Main branch and Stage 1 version 1), list them, change Stage 1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+
+from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
+from core.film.config import ProjectConfig, validate_project_config
+from db import projects as project_rows
+from db import stages as stage_rows
+from db.database import Database
+
+MAIN_BRANCH = "Main"
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    project_id: UUID
+    branch_id: UUID
+
+
+def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> ProjectRef:
+    """Validate Stage 1 input and create the project, its Main branch and Stage 1 v1 in one transaction."""
+    config = validate_project_config(raw)
+    with db.as_user(user_id) as conn:
+        project = project_rows.insert_project(conn, config.config_columns())
+        branch = project_rows.insert_branch(conn, project["id"], MAIN_BRANCH, is_main=True)
+        project_rows.set_active_branch(conn, project["id"], branch["id"])
+        stage_rows.insert_version(conn, branch["id"], 1, 1, config.stage_content(), status="locked")
+    return ProjectRef(project["id"], branch["id"])
+
+
+def list_projects(db: Database, user_id: UUID) -> list[dict]:
+    with db.as_user(user_id) as conn:
+        return project_rows.list_projects(conn)
+
+
+def get_project(conn: psycopg.Connection, project_id: UUID) -> dict:
+    project = project_rows.get_project(conn, project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist or isn't yours.")
+    return project
+
+
+def stage_one(db: Database, user_id: UUID, branch_id: UUID) -> dict:
+    """The latest Stage 1 version on a branch."""
+    with db.as_user(user_id) as conn:
+        state = stage_rows.latest(conn, branch_id, 1)
+    if state is None:
+        raise NotFound("This branch has no Stage 1.")
+    return state
+
+
+def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str, object], seen_version: int) -> dict:
+    """Save changed Stage 1 input as a new version, refused once Stage 2 has begun on the branch.
+
+    `seen_version` is the version the creator edited; if another session saved one since, the save
+    is refused with EditConflict rather than silently overwriting it. Input identical to that version
+    writes nothing and returns it: a version is a change, not a press of the button.
+    """
+    config: ProjectConfig = validate_project_config(raw)
+    try:
+        with db.as_user(user_id) as conn:
+            if stage_rows.begun_after(conn, ref.branch_id, 1):
+                raise StageFrozen("Stage 1 can't change once Stage 2 has begun. Branch the project to try other input.")
+            latest = stage_rows.latest(conn, ref.branch_id, 1)
+            if latest is None:  # row-level security hides other creators' branches
+                raise NotFound("That project doesn't exist or isn't yours.")
+            if latest["version"] != seen_version:
+                raise EditConflict("Stage 1 was changed in another session; reload to see the newer version.")
+            changed = _changed_fields(latest["content"], config.stage_content())
+            if not changed:
+                return latest
+            if project_rows.update_project_config(conn, ref.project_id, config.config_columns()) is None:
+                raise NotFound("That project doesn't exist or isn't yours.")
+            return stage_rows.insert_version(
+                conn, ref.branch_id, 1, seen_version + 1, config.stage_content(),
+                status="locked", overrides={"changed": changed}, inherited_from_stage_id=latest["id"],
+            )
+    except psycopg.errors.UniqueViolation as exc:
+        raise EditConflict("Stage 1 was changed in another session; reload to see the newer version.") from exc
+    except psycopg.errors.CheckViolation as exc:
+        raise InputRejected({"form": f"the database refused this input ({exc.diag.constraint_name})"}) from exc
+
+
+def _changed_fields(before: dict, after: dict) -> list[str]:
+    return sorted(key for key in after if before.get(key) != after.get(key))
+
+
+def project_overview(db: Database, user_id: UUID, project_id: UUID) -> dict:
+    """What the sidebar shows for a project: the row, its branches, its spend so far."""
+    with db.as_user(user_id) as conn:
+        return {
+            "project": get_project(conn, project_id),
+            "branches": project_rows.list_branches(conn, project_id),
+            "spend": project_rows.project_spend(conn, project_id),
+        }
+
+
+def stage_one_history(db: Database, user_id: UUID, branch_id: UUID) -> list[dict]:
+    with db.as_user(user_id) as conn:
+        return stage_rows.versions(conn, branch_id, 1)
+
+
+def stage_one_editable(db: Database, user_id: UUID, branch_id: UUID) -> bool:
+    with db.as_user(user_id) as conn:
+        return not stage_rows.begun_after(conn, branch_id, 1)
+
+
+def find_project(db: Database, user_id: UUID, id_or_title: str) -> dict:
+    """A project of the user's by id or exact title (the newest when titles repeat)."""
+    for project in list_projects(db, user_id):
+        if str(project["id"]) == id_or_title or project["title"] == id_or_title:
+            return project
+    raise NotFound(f"No project of yours is called or numbered {id_or_title!r}.")
+
+
+def find_branch(db: Database, user_id: UUID, project_id: UUID, id_or_name: str) -> dict:
+    """A branch of the project by id or name."""
+    with db.as_user(user_id) as conn:
+        branches = project_rows.list_branches(conn, project_id)
+    for branch in branches:
+        if str(branch["id"]) == id_or_name or branch["name"] == id_or_name:
+            return branch
+    raise NotFound(f"The project has no branch called {id_or_name!r}.")

@@ -1,0 +1,1 @@
+"""What the pages share (not pages themselves): the session, stage frame, input form, version panel."""

@@ -1,0 +1,157 @@
+"""What every generating stage page shares: the gate (and the skip for an imported screenplay), the
+engine and cost captions, the invalidation preview every change goes behind, and clear provider errors
+with a retry. What a page does with its versions is in `pages.ui.stage_session`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core.costs.estimates import Estimate
+from core.errors import AiuteurError, BudgetExceeded, EditConflict, ProviderError, StageFrozen, StageNotReady
+from core.invalidation.changes import ChangePreview, has_downstream_work
+from core.pipeline import stage
+from core.runtime.studio import Studio
+from core.story.edits import gate
+from core.story.projects import ProjectRef
+from core.story.versions import StageView
+
+STAGE_PAGES = {n: stage(n).page for n in range(1, 13)}
+
+
+def require_stage_open(studio: Studio, user_id, ref: ProjectRef, number: int) -> None:
+    """Stop the page with a clear message and a link when an upstream stage isn't locked."""
+    try:
+        gate(studio, user_id, ref, number)
+    except StageNotReady as exc:
+        st.warning(str(exc), icon=":material/lock_open:")
+        needed = stage(exc.needed_stage)
+        if needed.available:
+            st.page_link(needed.page, label=f"Go to Stage {needed.label}", icon=needed.icon)
+        st.stop()
+
+
+def stop_if_skipped(view: StageView) -> None:
+    """Stop the page of a stage an imported screenplay skips (2 and 3), pointing on to Stage 4."""
+    if view.stage.number not in view.skipped:
+        return
+    st.info("Skipped — an imported screenplay goes straight to Stage 4.", icon=":material/skip_next:")
+    if stage(4).available:
+        st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
+    st.stop()
+
+
+def engine_caption(studio: Studio) -> None:
+    engines = studio.engines
+    icon = ":material/offline_bolt:" if engines.offline else ":material/cloud:"
+    st.caption(f"{icon} {engines.label}")
+
+
+def estimate_caption(estimate: Estimate | None, what: str) -> None:
+    """The cost of a generation before it is asked for (offline: free, with the online price beside it)."""
+    if estimate is None:
+        st.caption(f":material/savings: {what}: no model call, free.")
+        return
+    shadow = f" (offline; online it would be about {float(estimate.shadow_total):,.4f})" if estimate.shadow_total else ""
+    st.caption(f":material/savings: {what}: estimated {float(estimate.total):,.4f} credits{shadow}.")
+
+
+def preview_table(preview: ChangePreview) -> None:
+    """What would be invalidated, why, and what redoing it costs."""
+    st.dataframe(pd.DataFrame(preview.summary_rows()), hide_index=True, width="stretch")
+    total = sum((e.total for e in preview.estimates.values()), start=0)
+    shadow = sum((e.shadow_total for e in preview.estimates.values()), start=0)
+    st.markdown(f"**Estimated cost to regenerate it:** {float(total):,.4f} credits"
+                + (f" (offline; online it would be about {float(shadow):,.4f})" if shadow else ""))
+
+
+def run_action(action: Callable[[], object], *, retry_key: str) -> object | None:
+    """Run a core action; show what went wrong plainly (with a retry for provider failures)."""
+    try:
+        return action()
+    except ProviderError as exc:
+        st.error(f"The model failed: {exc}", icon=":material/error:")
+        st.caption("Nothing was saved or charged; your earlier versions are intact.")
+        if exc.retryable:
+            st.button("Retry", key=f"retry_{retry_key}", icon=":material/refresh:", on_click=_replay, args=(retry_key,))
+    except BudgetExceeded as exc:
+        st.error(str(exc), icon=":material/savings:")
+    except (EditConflict, StageFrozen, StageNotReady) as exc:
+        st.warning(str(exc))
+    except AiuteurError as exc:
+        st.error(str(exc))
+    return None
+
+
+def _replay(key: str) -> None:
+    """Retry: guarded_change(key, ...) runs the change again on the rerun the click starts."""
+    st.session_state[f"replay_{key}"] = True
+
+
+def guarded_change(
+    key: str,
+    requested: bool,
+    make_preview: Callable[[], ChangePreview],
+    perform: Callable[[ChangePreview, bool], object],
+    *,
+    fork_at: int,
+) -> object | None:
+    """Preview, then apply. When the change invalidates nothing it runs at once; otherwise the page
+    shows what it would invalidate and what redoing that costs, and the creator proceeds, branches
+    instead (fork here, then make the change on the new branch) or cancels (nothing changes).
+
+    Returns what `perform` returned, once it ran.
+    """
+    pending = f"pending_{key}"
+    requested = requested or st.session_state.pop(f"replay_{key}", False)  # after "branch instead"
+    if requested:
+        preview = run_action(make_preview, retry_key=key)
+        if preview is None:
+            return None
+        if not has_downstream_work(preview):
+            return run_action(lambda: perform(preview, False), retry_key=key)
+        st.session_state[pending] = preview
+    preview = st.session_state.get(pending)
+    if preview is None:
+        return None
+    with st.container(border=True):
+        st.warning("This change invalidates later work. Review it before anything changes:", icon=":material/warning:")
+        preview_table(preview)
+        proceed, cancel = st.columns(2)
+        if proceed.button("Proceed", key=f"{key}_proceed", type="primary", icon=":material/check:"):
+            st.session_state.pop(pending, None)
+            return run_action(lambda: perform(preview, True), retry_key=key)
+        if cancel.button("Cancel", key=f"{key}_cancel", icon=":material/close:"):
+            st.session_state.pop(pending, None)
+            st.rerun()
+        with st.form(f"{key}_fork"):
+            st.markdown("**…or branch instead:** keep this branch as it is and make the change on a new one.")
+            name = st.text_input("New branch name", key=f"{key}_fork_name")
+            why = st.text_input("Why (the branch's message)", key=f"{key}_fork_why")
+            if st.form_submit_button("Branch and make the change here", icon=":material/call_split:"):
+                _branch_then(key, name, why, fork_at)
+    return None
+
+
+def _branch_then(key: str, name: str, why: str, fork_at: int) -> None:
+    """Fork at `fork_at`, switch to the fork, and replay the change there on the next run."""
+    from core.branches.forks import fork, switch_branch
+    from pages.ui import session as common
+
+    studio, user, ref = common.studio(), common.require_user(), common.require_project()
+
+    def fork_and_switch():
+        branch = fork(studio.db, user.id, ref.project_id, ref.branch_id, fork_at, name, why)
+        switch_branch(studio.db, user.id, ref.project_id, branch["id"])
+        return branch
+
+    branch = run_action(fork_and_switch, retry_key=f"{key}_fork")
+    if branch is None:
+        return
+    st.session_state.pop(f"pending_{key}", None)
+    st.session_state[f"replay_{key}"] = True
+    common.focus_project(ref.project_id, branch["id"])
+    st.session_state["flash"] = f"Forked “{branch['name']}” and switched to it; the change is made there."
+    st.rerun()
