@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.film.config import MAX_NARRATIVE_CHARS
+from core.film.config import MAX_NARRATIVE_CHARS, ProjectConfig
 from core.film.screenplay import FountainScene, read_fountain
 from core.film.style import STYLE_PRESETS, palette_for, style_preset
 from core.providers.base import ImageProvider, ImageRequest, TextProvider, Usage
@@ -80,6 +80,15 @@ class AssetInputs(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     formatted_script: Annotated[str, Field(min_length=1, max_length=MAX_SCRIPT_CHARS)]
     source_text: Annotated[str, Field(max_length=MAX_NARRATIVE_CHARS)] = ""
+
+    @classmethod
+    def from_upstream(cls, config: ProjectConfig, upstream: dict) -> AssetInputs:
+        """From the locked script's content, with the Stage 1 text for descriptions."""
+        return cls(title=config.title, formatted_script=upstream["formatted_script"], source_text=config.narrative)
+
+    @property
+    def feed_chars(self) -> int:
+        return len(self.formatted_script)
 
 
 class VisualStyle(BaseModel):

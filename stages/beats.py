@@ -85,6 +85,15 @@ class BeatSheetInputs(BaseModel):
                                             "tonal_guidance", "content_rating"})
         return cls.model_validate({**fields, "treatment": treatment})
 
+    @classmethod
+    def from_upstream(cls, config: ProjectConfig, upstream: dict) -> BeatSheetInputs:
+        """From the locked treatment's content."""
+        return cls.from_config(config, upstream["prose_treatment"])
+
+    @property
+    def feed_chars(self) -> int:
+        return len(self.treatment)
+
 
 def write_beat_sheet(inputs: BeatSheetInputs, provider: TextProvider, guidance: str = "", seed: int = 0,
                      tags: dict | None = None) -> StageDraft[BeatSheet]:

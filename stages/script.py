@@ -70,12 +70,30 @@ class ScriptInputs(BaseModel):
                                             "tonal_guidance", "content_rating"})
         return cls.model_validate({**fields, "beats": beats, "source_text": config.narrative})
 
+    @classmethod
+    def from_upstream(cls, config: ProjectConfig, upstream: dict) -> ScriptInputs:
+        """From the locked beat sheet's content."""
+        return cls.from_config(config, [Beat.model_validate(b) for b in upstream["beats"]])
+
+    @property
+    def feed_chars(self) -> int:
+        return sum(len(beat.text) for beat in self.beats)
+
 
 class ImportInputs(BaseModel):
     """An uploaded screenplay (Fountain, or plain text with INT./EXT. headings)."""
 
     title: Annotated[str, Field(min_length=1, max_length=200)]
     screenplay: Annotated[str, Field(min_length=1, max_length=MAX_SCRIPT_CHARS)]
+
+    @classmethod
+    def from_upstream(cls, config: ProjectConfig, upstream: dict | None) -> ImportInputs:
+        """The screenplay the creator imported at Stage 1."""
+        return cls(title=config.title, screenplay=config.narrative)
+
+    @property
+    def feed_chars(self) -> int:
+        return len(self.screenplay)
 
 
 def write_master_script(inputs: ScriptInputs, provider: TextProvider, guidance: str = "", seed: int = 0,

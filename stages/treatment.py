@@ -80,6 +80,16 @@ class TreatmentInputs(BaseModel):
     def from_config(cls, config: ProjectConfig) -> TreatmentInputs:
         return cls.model_validate(config.model_dump(exclude={"budget_credits"}))
 
+    @classmethod
+    def from_upstream(cls, config: ProjectConfig, upstream: dict | None) -> TreatmentInputs:
+        """Stage 2 reads Stage 1 only: the configuration is its upstream."""
+        return cls.from_config(config)
+
+    @property
+    def feed_chars(self) -> int:
+        """The size of the creator's text the calls read."""
+        return len(self.narrative)
+
 
 def write_treatments(inputs: TreatmentInputs, provider: TextProvider, guidance: str = "", seed: int = 0,
                      tags: dict | None = None) -> StageDraft[TreatmentSet]:

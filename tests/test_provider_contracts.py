@@ -20,7 +20,16 @@ from core.providers.openai_image import OpenAIImageProvider
 from core.providers.retrying import RetryPolicy
 from core.providers.text_models import ChatModelTextProvider
 from tests.fake_apis import (
-    Answer, Fail, FakeAnthropic, FakeGemini, FakeOpenAI, Garbage, Image, Malformed, Slow, tiny_png,
+    Answer,
+    Fail,
+    FakeAnthropic,
+    FakeGemini,
+    FakeOpenAI,
+    Garbage,
+    Image,
+    Malformed,
+    Slow,
+    tiny_png,
 )
 
 FAST = RetryPolicy(attempts=3, first_delay=0.001, max_delay=0.005)

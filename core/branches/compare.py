@@ -15,11 +15,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from core.errors import InputRejected, NotFound
-from core.pipeline import STAGES
+from core.pipeline import STAGES, resolve, stage
 from db import branches as branch_rows
 from db.database import Database
 
-TREATMENT, BEATS, SCRIPT = 2, 3, 4
 ASSET_FIELDS = ("description", "image_key_url")
 SCENE_FIELDS = ("slug", "script_excerpt", "status", "end_state_summary")
 SHOT_FIELDS = (
@@ -146,7 +145,7 @@ def _stage_diff(number: int, title: str, a: Mapping | None, b: Mapping | None, n
     else:
         change = StageChange.SAME if a["content"] == b["content"] else StageChange.CHANGED
     text_diff = ""
-    if change is not StageChange.SAME and number in (TREATMENT, BEATS, SCRIPT):
+    if change is not StageChange.SAME and stage(number).text:
         text_a, text_b = (stage_text(number, row["content"]) if row else "" for row in (a, b))
         text_diff = unified_diff(text_a, text_b, f"{name_a}: {title}", f"{name_b}: {title}")
     version = lambda row: row["version"] if row else None  # noqa: E731
@@ -154,40 +153,9 @@ def _stage_diff(number: int, title: str, a: Mapping | None, b: Mapping | None, n
 
 
 def stage_text(stage_number: int, content: Mapping | None) -> str:
-    """The human text of a stage's content: treatment prose, beats one per line, the script; else ""."""
-    content = content if isinstance(content, Mapping) else {}
-    if stage_number == TREATMENT:
-        return _treatment_text(content)
-    if stage_number == BEATS:
-        beats = [beat for beat in content.get("beats") or [] if isinstance(beat, Mapping)]
-        ordered = sorted(enumerate(beats), key=lambda item: (_order(item[1], item[0]), item[0]))
-        return "\n".join(str(beat.get("text") or "") for _, beat in ordered)
-    if stage_number == SCRIPT:
-        return _as_text(content.get("formatted_script"))
-    return ""
-
-
-def _treatment_text(content: Mapping) -> str:
-    prose = _as_text(content.get("prose_treatment"))
-    if prose:
-        return prose
-    variants = content.get("variants") or content.get("treatments") or []
-    selected = content.get("selected_variant") or 0
-    if not isinstance(variants, list) or not isinstance(selected, int) or not 0 <= selected < len(variants):
-        return ""
-    variant = variants[selected]
-    if isinstance(variant, Mapping):
-        return next((_as_text(variant[key]) for key in ("prose_treatment", "prose", "text") if variant.get(key)), "")
-    return _as_text(variant)
-
-
-def _order(beat: Mapping, position: int) -> float:
-    order = beat.get("order")
-    return order if isinstance(order, int | float) and not isinstance(order, bool) else position
-
-
-def _as_text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    """The human text of a stage's content, by the reader its spec names; "" for a stage without one."""
+    reader = stage(stage_number).text
+    return resolve(reader)(content if isinstance(content, Mapping) else {}) if reader else ""
 
 
 def unified_diff(text_a: str, text_b: str, label_a: str, label_b: str) -> str:

@@ -20,18 +20,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Decimal
 
+from core.costs import stage_cost
 from core.costs.estimates import (
     CHARS_PER_TOKEN,
     DEFAULT_SHOT_SECONDS,
     EXPECTED_OUTPUT_TOKENS,
-    SCRIPT_TOKENS_PER_MINUTE,
-    TREATMENT_VARIANTS,
     Estimate,
     Estimator,
     ShotPlan,
     planned_shots,
 )
 from core.costs.price_book import ZERO
+from core.pipeline import Item, Per, Scope, feeder, generating_stages, producer_of, scene_source, stage
 
 SCENE_SECONDS = 60  # before the script: one scene a minute of film
 ASSUMED_ASSETS = 6  # before Stage 5: a short film's usual few characters, locations and props
@@ -168,32 +168,29 @@ def _has_units(line: ProjectionLine) -> bool:
     return any(item.units for item in line.estimate.items)
 
 
-def _expected_chars(task: str) -> int:
-    return EXPECTED_OUTPUT_TOKENS[task] * CHARS_PER_TOKEN
-
-
-def _script_chars(target_seconds: int) -> int:
-    minutes = -(-int(target_seconds) // 60)
-    return max(EXPECTED_OUTPUT_TOKENS["master_script"], minutes * SCRIPT_TOKENS_PER_MINUTE) * CHARS_PER_TOKEN
-
-
 def _global_lines(progress: FilmProgress, estimator: Estimator, scene_count: int) -> list[ProjectionLine]:
+    """Each global stage's cost parts still to pay: its text call until it is done, its images until drawn."""
     lines = []
-    if not progress.done(2):
-        treatment = estimator.treatment(progress.narrative_chars)
-        lines.append(ProjectionLine(2, f"Treatment ({TREATMENT_VARIANTS} variants)", treatment))
-    if not progress.done(3):
-        beats = estimator.beat_sheet(progress.made_chars(2, _expected_chars("treatment")))
-        lines.append(ProjectionLine(3, "Beat sheet", beats))
-    if not progress.done(4):
-        script = estimator.master_script(progress.made_chars(3, _expected_chars("beat_sheet")), progress.target_seconds)
-        lines.append(ProjectionLine(4, f"Master script (~{scene_count} scenes)", script))
-    if not progress.done(5):
-        script_chars = progress.made_chars(4, _script_chars(progress.target_seconds))
-        lines.append(ProjectionLine(5, "Asset extraction", estimator.asset_extraction(script_chars)))
-    images = progress.assets_without_image if progress.done(5) else (progress.assets or ASSUMED_ASSETS)
-    lines.append(ProjectionLine(5, f"Asset reference images ({images})", estimator.asset_images(images)))
+    for spec in (s for s in generating_stages() if s.is_global):
+        for part in spec.cost:
+            if part.per is Per.FEED and not progress.done(spec.number):
+                label = part.label.format(variants=part.calls, scenes=scene_count)
+                estimate = stage_cost.text_estimate(part, estimator, _feed_chars(progress, spec.number),
+                                                    progress.target_seconds)
+                lines.append(ProjectionLine(spec.number, label, estimate))
+            elif part.per is Per.ASSET:
+                images = progress.assets_without_image if progress.done(spec.number) else (progress.assets or ASSUMED_ASSETS)
+                lines.append(ProjectionLine(spec.number, part.label.format(images=images),
+                                            stage_cost.unit_estimate(part, estimator, images)))
     return lines
+
+
+def _feed_chars(progress: FilmProgress, number: int) -> int:
+    """What a stage will read: the creator's text, or its feeder's output as made (else as expected)."""
+    source = feeder(number)
+    if source is None or stage(source).scope is Scope.PROJECT:
+        return progress.narrative_chars
+    return progress.made_chars(source, stage_cost.expected_output_chars(stage(source), progress.target_seconds))
 
 
 def _scenes_to_make(progress: FilmProgress) -> tuple[tuple[SceneProgress, ...], int]:
@@ -213,7 +210,7 @@ def _scenes_to_make(progress: FilmProgress) -> tuple[tuple[SceneProgress, ...], 
 
 def _planned_scenes(target_seconds: int) -> tuple[SceneProgress, ...]:
     count = max(1, -(-int(target_seconds) // SCENE_SECONDS))
-    chars = _script_chars(target_seconds) // count
+    chars = stage_cost.expected_output_chars(scene_source(), target_seconds) // count
     return tuple(SceneProgress(number, "draft", chars) for number in range(1, count + 1))
 
 
@@ -232,14 +229,15 @@ def _scene_lines(scenes: Iterable[SceneProgress], estimator: Estimator) -> list[
     lines = []
     if listing:
         estimate = _sum(estimator.shot_list(scene.excerpt_chars) for scene in listing)
-        lines.append(ProjectionLine(7, f"Shot lists ({_scenes(len(listing))})", estimate))
+        lines.append(ProjectionLine(producer_of(Item.SHOT).number, f"Shot lists ({_scenes(len(listing))})", estimate))
     if prompting:
-        estimate = estimator.text_call("prompt_segmentation", _expected_chars("shot_list"), calls=len(prompting))
-        lines.append(ProjectionLine(9, f"Frame and video prompts ({_scenes(len(prompting))})", estimate))
+        shot_list_chars = EXPECTED_OUTPUT_TOKENS["shot_list"] * CHARS_PER_TOKEN
+        estimate = estimator.text_call("prompt_segmentation", shot_list_chars, calls=len(prompting))
+        lines.append(ProjectionLine(producer_of(Item.PROMPT).number, f"Frame and video prompts ({_scenes(len(prompting))})", estimate))
     if frames:
-        lines.append(ProjectionLine(10, f"Anchor frames ({len(frames)} shots)", estimator.frames(frames)))
+        lines.append(ProjectionLine(producer_of(Item.FRAME).number, f"Anchor frames ({len(frames)} shots)", estimator.frames(frames)))
     if clips:
-        lines.append(ProjectionLine(12, f"Clips ({len(clips)} shots)", estimator.clips(clips)))
+        lines.append(ProjectionLine(producer_of(Item.CLIP).number, f"Clips ({len(clips)} shots)", estimator.clips(clips)))
     return lines
 
 

@@ -8,14 +8,13 @@ seconds. Flags (a beat sheet out of sync, a scene whose continuity broke) cost n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from core.costs import stage_cost
 from core.costs.estimates import CHARS_PER_TOKEN, EXPECTED_OUTPUT_TOKENS, Estimate, Estimator
 from core.film.branch_state import ItemId
 from core.invalidation.resolver import Affected, Impact, InvalidationType, ItemKind, Mark
-
-if TYPE_CHECKING:
-    from core.invalidation.changes import BranchSnapshot
+from core.invalidation.snapshot import BranchSnapshot
+from core.pipeline import Item, Per, feeder, producer_of, stage
 
 _SHOT_LIST_CHARS = EXPECTED_OUTPUT_TOKENS["shot_list"] * CHARS_PER_TOKEN  # what prompt segmentation reads
 
@@ -48,16 +47,15 @@ def _regeneration(snapshot: BranchSnapshot, items: tuple[Affected, ...], estimat
 
 
 def _stage_regeneration(snapshot: BranchSnapshot, number: int, estimator: Estimator) -> list[Estimate]:
-    """A global stage made again from the current size of what feeds it."""
-    feeding = snapshot.stage_chars.get(number - 1, 0)
-    if number == 2:
-        return [estimator.treatment(feeding)]
-    if number == 3:
-        return [estimator.beat_sheet(feeding)]
-    if number == 4:
-        return [estimator.master_script(feeding, snapshot.target_seconds)]
-    images = [estimator.asset_images(snapshot.asset_count)] if snapshot.asset_count else []
-    return [estimator.asset_extraction(feeding), *images]
+    """A global stage made again by its cost model, from the current size of what feeds it."""
+    feeding = snapshot.stage_chars.get(feeder(number), 0)
+    parts = []
+    for part in stage(number).cost:
+        if part.per is Per.FEED:
+            parts.append(stage_cost.text_estimate(part, estimator, feeding, snapshot.target_seconds))
+        elif part.per is Per.ASSET and snapshot.asset_count:
+            parts.append(stage_cost.unit_estimate(part, estimator, snapshot.asset_count))
+    return parts
 
 
 def _shot_list_regeneration(snapshot: BranchSnapshot, shots: list[Affected], estimator: Estimator) -> list[Estimate]:
@@ -65,7 +63,8 @@ def _shot_list_regeneration(snapshot: BranchSnapshot, shots: list[Affected], est
     scenes = set(item.scene_id for item in shots)
     if not scenes:
         return []
-    prompted = sum(1 for scene in snapshot.state.scenes if scene.id in scenes and 9 in scene.work_stages)
+    prompts = producer_of(Item.PROMPT).number
+    prompted = sum(1 for scene in snapshot.state.scenes if scene.id in scenes and prompts in scene.work_stages)
     chars = -(-sum(snapshot.scene_chars.get(scene, 0) for scene in scenes) // len(scenes))
     parts = [estimator.text_call("shot_list", chars, calls=len(scenes), what=f"shot lists ({len(scenes)} scenes)")]
     if prompted:

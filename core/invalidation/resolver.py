@@ -30,12 +30,13 @@ from core.film.branch_state import (
     StageVersion,
     apply_marks,
 )
-from core.pipeline import stage
+from core.pipeline import Item, global_stages, producer_of, scene_changeable_stages, stage
 
-GLOBAL_STAGES = range(1, 6)
-SCENE_STAGES = (7, 8, 9, 10, 12)  # 6 (the hub) and 11 (confirmation) make nothing to change
-SCRIPT, BEATS = 4, 3
-SCENE_STAGE, SHOT_STAGE, FRAME_STAGE, CLIP_STAGE = 6, 7, 10, 12  # the stage whose output each item is
+GLOBAL_STAGES = tuple(s.number for s in global_stages())
+SCENE_STAGES = tuple(s.number for s in scene_changeable_stages())  # the hub and the confirmation make nothing
+# the stage whose output each kind of item is
+SCENE_STAGE, SHOT_STAGE, FRAME_STAGE, CLIP_STAGE = (producer_of(i).number for i in (Item.SCENE, Item.SHOT,
+                                                                                    Item.FRAME, Item.CLIP))
 
 
 class ChangeKind(StrEnum):
@@ -214,14 +215,15 @@ def _scene_cause(scene: SceneState, change: Change) -> str:
 
 
 def _upstream_flags(state: BranchState, change: Change) -> tuple[Affected, ...]:
-    """A hand-edited script leaves the beat sheet out of sync: flag it, never invalidate it."""
-    if change.stage_number != SCRIPT or change.kind is not ChangeKind.EDIT:
+    """A hand edit of a stage that others feed (the script) leaves them out of sync: flag, never invalidate."""
+    flagged = stage(change.stage_number).edit_marks_outdated
+    if not flagged or change.kind is not ChangeKind.EDIT:
         return ()
-    reason = f"{_stage_cause(change)}; the beat sheet no longer matches it"
     return tuple(
-        _stage_item(version, Mark.OUTDATED, reason)
+        _stage_item(version, Mark.OUTDATED,
+                    f"{_stage_cause(change)}; the {stage(version.stage_number).title.lower()} no longer matches it")
         for version in state.stages
-        if version.stage_number == BEATS and version.status in (StageStatus.DRAFT, StageStatus.LOCKED)
+        if version.stage_number in flagged and version.status in (StageStatus.DRAFT, StageStatus.LOCKED)
     )
 
 

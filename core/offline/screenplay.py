@@ -21,7 +21,6 @@ from core.offline.story import read_story
 from core.offline.tense import to_present
 from core.offline.text import sentences, without_quotes
 
-
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 MIN_SCENES = 3
 _LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from core.errors import AiuteurError, NotFound
+from core.pipeline import job_handler, job_kinds
 from core.runtime.studio import Studio
 from db import jobs as job_rows
 from db import projects as project_rows
@@ -22,7 +23,7 @@ RQ_FUNCTION = "workers.jobs.run_generation_job"
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does the work for jobs of `kind`."""
+    """Register a studio-internal job kind (a stage's own jobs are declared in its registry spec)."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
@@ -33,7 +34,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 def record(studio: Studio, user_id: UUID, project_id: UUID, kind: str, **fields: object) -> dict:
     """Record a job without queueing it, for a caller that runs it itself (the headless CLI)."""
-    if kind not in HANDLERS:
+    if kind not in HANDLERS and kind not in job_kinds():
         raise ValueError(f"no handler for job kind {kind!r}")
     with studio.db.as_user(user_id) as conn:
         return job_rows.insert_job(conn, project_id, kind, **fields)
@@ -99,7 +100,7 @@ def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
     if job is None:
         raise NotFound(f"job {job_id} is not visible to its user")
     try:
-        result = HANDLERS[job["kind"]](studio, user_id, job)
+        result = handler_for(job["kind"])(studio, user_id, job)
     except AiuteurError as exc:
         _fail(studio, user_id, job_id, str(exc))
         return {"status": "failed", "error": str(exc)}
@@ -109,6 +110,11 @@ def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
     with studio.db.as_user(user_id) as conn:
         job_rows.mark_finished(conn, job_id, result)
     return {"status": "succeeded", **result}
+
+
+def handler_for(kind: str) -> Handler:
+    """The function that does jobs of `kind`: the stage registry's, or a studio-internal one."""
+    return HANDLERS[kind] if kind in HANDLERS else job_handler(kind)
 
 
 def _fail(studio: Studio, user_id: UUID, job_id: UUID, message: str) -> None:

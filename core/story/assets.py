@@ -7,6 +7,7 @@ from uuid import UUID
 
 from core.costs.ledger import ChargedTo, release, reserve, settle
 from core.errors import InputRejected, NotFound, StageFrozen
+from core.pipeline import stage
 from core.runtime import jobs
 from core.runtime.studio import Studio
 from core.story import edits as story_edits
@@ -17,7 +18,7 @@ from db import projects as project_rows
 from db import stages as stage_rows
 from stages.assets import Asset, VisualStyle, draw_asset_reference
 
-ASSET_IMAGE = "asset_image"
+ASSET_IMAGE = stage(5).job.kind
 ACTIVE = ("queued", "running")
 
 
@@ -46,7 +47,6 @@ def queue_reference_images(studio: Studio, user_id: UUID, ref: ProjectRef, only:
     return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
 
 
-@jobs.handler(ASSET_IMAGE)
 def render_reference_image(studio: Studio, user_id: UUID, job: dict) -> dict:
     """Render, store and attach one asset's reference image; reserve before, settle after."""
     engines = studio.engines
@@ -134,3 +134,27 @@ def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_ass
 def library(studio: Studio, user_id: UUID) -> list[dict]:
     with studio.db.as_user(user_id) as conn:
         return asset_rows.library(conn)
+
+
+def save_extracted_assets(conn, ref: ProjectRef, row: dict) -> None:
+    """A generated Stage 5 version's assets become the branch's asset rows, in the same transaction."""
+    asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, row["content"]["assets"])
+
+
+def complete_for_lock(studio: Studio, user_id: UUID, ref: ProjectRef, row: dict) -> dict:
+    """The headless run's Stage 5: the default style saved, every reference image drawn here; the version to lock."""
+    row = story_edits.save_assets(studio, user_id, ref, row["version"], row["content"]["assets"],
+                                  style={"preset": "storyboard", "notes": ""})
+    failed = [j for j in queue_reference_images(studio, user_id, ref, inline=True) if j["status"] == "failed"]
+    if failed:
+        raise RuntimeError(f"{len(failed)} reference image(s) failed: {failed[0]['error']}")
+    return row
+
+
+def require_drawn(conn, ref: ProjectRef, content: dict) -> None:
+    """Assets lock once a style is saved and every asset has its reference image."""
+    if not content.get("visual_style"):
+        raise StageFrozen("Choose and save a visual style before locking the assets.")
+    missing = [a["name"] for a in asset_rows.branch_assets(conn, ref.branch_id) if not a["image_key_url"]]
+    if missing:
+        raise StageFrozen(f"{len(missing)} asset(s) still need a reference image: {', '.join(missing[:5])}.")

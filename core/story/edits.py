@@ -13,6 +13,7 @@ import psycopg
 
 from core.errors import InputRejected, NotFound, StageFrozen
 from core.invalidation.changes import ChangePreview, apply_change, build_preview, change_for_stage_edit
+from core.pipeline import resolve, stage
 from core.runtime.studio import Studio
 from core.story import versions
 from core.story.projects import ProjectRef
@@ -54,8 +55,8 @@ def _save_edit(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, cont
         change = change_for_stage_edit(number, "edit")
         preview = preview or build_preview(conn, ref.branch_id, change, studio.engines.estimator)
         apply_change(conn, ref.branch_id, change, row["id"], preview, acknowledged)
-        if number == 5:
-            asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, content["assets"])
+        if stage(number).sync_rows:
+            resolve(stage(number).sync_rows)(conn, ref, row)
     return row
 
 
@@ -149,22 +150,32 @@ def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, vers
         latest = _editable(conn, ref.branch_id, number)
         _require_complete(conn, ref, number, latest["content"])
         locked = versions.lock(conn, ref.branch_id, number, version)
-        if number == 5:
-            asset_rows.lock_branch_assets(conn, ref.branch_id)
-            script = stage_rows.latest(conn, ref.branch_id, 4)["content"]
-            scene_rows.replace_branch_scenes(conn, ref.branch_id, script["scenes"])
+        if stage(number).on_lock:
+            resolve(stage(number).on_lock)(conn, ref)
     return locked
 
 
+def open_production(conn: psycopg.Connection, ref: ProjectRef) -> None:
+    """The last global stage locked: its assets lock, and the branch's scenes are written from the locked script."""
+    asset_rows.lock_branch_assets(conn, ref.branch_id)
+    script = stage_rows.latest(conn, ref.branch_id, 4)["content"]
+    scene_rows.replace_branch_scenes(conn, ref.branch_id, script["scenes"])
+
+
 def _require_complete(conn: psycopg.Connection, ref: ProjectRef, number: int, content: dict) -> None:
-    if number == 2 and content.get("selected_variant") is None:
+    if stage(number).lock_check:
+        resolve(stage(number).lock_check)(conn, ref, content)
+
+
+def require_chosen(conn: psycopg.Connection, ref: ProjectRef, content: dict) -> None:
+    """A treatment locks once one of the three variants is chosen."""
+    if content.get("selected_variant") is None:
         raise StageFrozen("Choose one of the three treatments before locking.")
-    if number == 5:
-        if not content.get("visual_style"):
-            raise StageFrozen("Choose and save a visual style before locking the assets.")
-        missing = [a["name"] for a in asset_rows.branch_assets(conn, ref.branch_id) if not a["image_key_url"]]
-        if missing:
-            raise StageFrozen(f"{len(missing)} asset(s) still need a reference image: {', '.join(missing[:5])}.")
+
+
+def choose_first_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, row: dict) -> dict:
+    """The headless run's choice: the first variant, as written."""
+    return choose_treatment(studio, user_id, ref, row["version"], 0)
 
 
 def restore_version(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int, seen_version: int,

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import psycopg
 
+from core.costs import stage_cost
 from core.costs.estimates import Estimate
 from core.costs.ledger import ChargedTo, release, reserve, settle
 from core.errors import EditConflict, StageNotReady
@@ -27,19 +29,15 @@ from core.invalidation.changes import (
     change_for_stage_edit,
     has_downstream_work,
 )
+from core.pipeline import Generation, feeder, resolve, stage
 from core.runtime.engines import Engines
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
 from core.story.versions import require_upstream_locked, save_version
-from db import assets as asset_rows
 from db import stages as stage_rows
-from stages.assets import AssetInputs, extract_assets
-from stages.beats import Beat, BeatSheetInputs, write_beat_sheet
-from stages.provenance import StageDraft
-from stages.script import ImportInputs, ScriptInputs, import_screenplay, write_master_script
-from stages.treatment import TreatmentInputs, write_treatments
 
-GENERATING = (2, 3, 4, 5)
+if TYPE_CHECKING:
+    from stages.provenance import StageDraft
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,11 @@ class Plan:
     estimate: Estimate | None  # None: no provider call (an imported screenplay)
     imported: bool = False
 
+    @property
+    def generation(self) -> Generation:
+        made = stage(self.number).generation
+        return made.on_import if self.imported else made
+
 
 def project_config(conn: psycopg.Connection, branch_id: UUID) -> ProjectConfig:
     return ProjectConfig.model_validate(stage_rows.latest(conn, branch_id, 1)["content"])
@@ -58,25 +61,20 @@ def project_config(conn: psycopg.Connection, branch_id: UUID) -> ProjectConfig:
 
 def plan(conn: psycopg.Connection, engines: Engines, branch_id: UUID, number: int) -> Plan:
     """The gate, the inputs and the estimate for generating stage `number` on the branch."""
-    if number not in GENERATING:
+    spec = stage(number)
+    if not spec.generates:
         raise StageNotReady(f"Stage {number} is not generated here.", number)
     require_upstream_locked(conn, branch_id, number)
     config = project_config(conn, branch_id)
-    estimator = engines.estimator
-    if number == 2:
-        return Plan(2, TreatmentInputs.from_config(config), estimator.treatment(len(config.narrative)))
-    if number == 3:
-        treatment = _content(conn, branch_id, 2)["prose_treatment"]
-        return Plan(3, BeatSheetInputs.from_config(config, treatment), estimator.beat_sheet(len(treatment)))
-    if number == 4 and config.input_mode.value == "import":
-        return Plan(4, ImportInputs(title=config.title, screenplay=config.narrative), None, imported=True)
-    if number == 4:
-        beats = [Beat.model_validate(b) for b in _content(conn, branch_id, 3)["beats"]]
-        chars = sum(len(b.text) for b in beats)
-        return Plan(4, ScriptInputs.from_config(config, beats), estimator.master_script(chars, config.target_length_max))
-    script = _content(conn, branch_id, 4)["formatted_script"]
-    inputs = AssetInputs(title=config.title, formatted_script=script, source_text=config.narrative)
-    return Plan(5, inputs, estimator.asset_extraction(len(script)))
+    imported = spec.generation.on_import is not None and config.input_mode.value == "import"
+    made = spec.generation.on_import if imported else spec.generation
+    source = feeder(number)
+    upstream = None if imported or source is None or source == 1 else _content(conn, branch_id, source)
+    inputs = resolve(made.inputs).from_upstream(config, upstream)
+    if imported:
+        return Plan(number, inputs, None, imported=True)
+    estimate = stage_cost.generation_estimate(spec, engines.estimator, inputs.feed_chars, config.target_length_max)
+    return Plan(number, inputs, estimate)
 
 
 def _content(conn: psycopg.Connection, branch_id: UUID, number: int) -> dict:
@@ -137,48 +135,41 @@ def generate(
                 release(conn, key)
         raise
     with studio.db.as_user(user_id) as conn:
-        charge = None if work.imported else engines.charge("text", draft.provider, draft.model, draft.usage, _ACTIONS[number])
+        charge = None if work.imported else engines.charge("text", draft.provider, draft.model, draft.usage,
+                                                         stage_cost.feed_cost(stage(number)).task)
         row = save_version(
             conn, ref.branch_id, number, stage_content(number, draft), seen_version,
             cost_credits=charge.credits if charge else 0, input_versions=_input_versions(conn, ref.branch_id, number),
             **_provenance(draft),
         )
         apply_change(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), row["id"], preview, acknowledged)
-        if number == 5:
-            asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, row["content"]["assets"])
-        if number == 4 and not work.imported:
-            _beats_back_in_sync(conn, ref.branch_id)
+        spec = stage(number)
+        for step in (spec.sync_rows, None if work.imported else spec.after_generate):
+            if step:
+                resolve(step)(conn, ref, row)
         if charge is not None:
             settle(conn, key, charge)
     return row
 
 
-def _beats_back_in_sync(conn: psycopg.Connection, branch_id: UUID) -> None:
+def beats_back_in_sync(conn: psycopg.Connection, ref: ProjectRef, row: dict) -> None:
     """A script written from the locked beats matches them again: a beat sheet flagged out of date
     by an earlier hand edit of the script is locked and in sync once more."""
-    beats = stage_rows.latest(conn, branch_id, 3)
+    beats = stage_rows.latest(conn, ref.branch_id, 3)
     if beats is not None and beats["status"] == "outdated":
         stage_rows.set_status(conn, beats["id"], "locked")
 
 
-_ACTIONS = {2: "treatment", 3: "beat_sheet", 4: "master_script", 5: "asset_extraction"}
-
-
 def _run(work: Plan, engines: Engines, guidance: str, seed: int, tags: dict) -> StageDraft:
+    write = resolve(work.generation.write)
     if work.imported:
-        return import_screenplay(work.inputs)
-    write = {2: write_treatments, 3: write_beat_sheet, 4: write_master_script, 5: extract_assets}[work.number]
+        return write(work.inputs)
     return write(work.inputs, engines.text, guidance=guidance, seed=seed, tags=tags)
 
 
 def stage_content(number: int, draft: StageDraft) -> dict:
-    """A draft as the stage's versioned content (the seed's content shapes)."""
-    output = draft.output.model_dump(mode="json")
-    if number == 2:
-        return {**output, "selected_variant": None, "prose_treatment": ""}
-    if number in (3, 4):
-        return {**output, "sync_status": "synced"}
-    return {**output, "visual_style": None, "assets_locked": False}
+    """A draft as the stage's versioned content: its output and what the registry says a version starts with."""
+    return {**draft.output.model_dump(mode="json"), **stage(number).generation.content}
 
 
 def _provenance(draft: StageDraft) -> dict:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
+from core.pipeline import generating_stages, resolve, stage
 from core.runtime.auth import User
 from core.runtime.studio import Studio
-from core.story import assets
 from core.story import edits as story_edits
 from core.story import generate as story
 from core.story.projects import ProjectRef, create_project
@@ -42,13 +42,13 @@ class RunSummary:
 
 
 def run_story(studio: Studio, user: User, config: dict, through: int, progress: Progress = lambda _: None) -> RunSummary:
-    """Create the project from Stage 1 input, then generate and lock stages 2..`through` (at most 5)."""
+    """Create the project from Stage 1 input, then generate and lock each generating stage up to `through`."""
     started = time.perf_counter()
     ref = create_project(studio.db, user.id, config)
     summary = RunSummary(ref.project_id, ref.branch_id)
     summary.stages.append(_line(studio, user.id, ref, 1, started))
     progress(f"Stage 1 · Input saved ({config['input_mode']})")
-    for number in range(2, min(through, 5) + 1):
+    for number in (s.number for s in generating_stages() if s.number <= through):
         started = time.perf_counter()
         with studio.db.as_user(user.id) as conn:
             skipped = story_edits.versions.skipped_stages(conn, ref.branch_id)
@@ -64,15 +64,11 @@ def run_story(studio: Studio, user: User, config: dict, through: int, progress: 
 
 
 def _make_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> None:
+    """Generate the stage, take the step its spec names before locking (a choice, images), lock it."""
     row = story.generate(studio, user_id, ref, number, seen_version=0)
-    if number == 2:
-        row = story_edits.choose_treatment(studio, user_id, ref, row["version"], 0)
-    if number == 5:
-        row = story_edits.save_assets(studio, user_id, ref, row["version"], row["content"]["assets"],
-                                      style={"preset": "storyboard", "notes": ""})
-        failed = [j for j in assets.queue_reference_images(studio, user_id, ref, inline=True) if j["status"] == "failed"]
-        if failed:
-            raise RuntimeError(f"{len(failed)} reference image(s) failed: {failed[0]['error']}")
+    step = stage(number).before_lock
+    if step:
+        row = resolve(step)(studio, user_id, ref, row)
     story_edits.lock_stage(studio, user_id, ref, number, row["version"])
 
 

@@ -13,10 +13,10 @@ from uuid import UUID
 import psycopg
 
 from core.errors import EditConflict, NotFound, StageFrozen, StageNotReady
-from core.pipeline import Stage, stage
+from core.pipeline import Stage, import_skips, stage
 from db import stages as stage_rows
 
-IMPORT_SKIPS = frozenset({2, 3})  # an imported screenplay goes straight to Stage 4
+IMPORT_SKIPS = import_skips()  # an imported screenplay goes straight to the script
 # What a downstream stage may build on: a locked version, or one flagged `outdated` (a locked beat sheet
 # the hand-edited script no longer matches: out of sync, still the locked version).
 SETTLED = frozenset({"locked", "outdated"})

@@ -12,13 +12,13 @@ import streamlit as st
 from core.costs.estimates import Estimate
 from core.errors import AiuteurError, BudgetExceeded, EditConflict, ProviderError, StageFrozen, StageNotReady
 from core.invalidation.changes import ChangePreview, has_downstream_work
-from core.pipeline import stage
+from core.pipeline import STAGES, scene_source, stage
 from core.runtime.studio import Studio
 from core.story.edits import gate
 from core.story.projects import ProjectRef
 from core.story.versions import StageView
 
-STAGE_PAGES = {n: stage(n).page for n in range(1, 13)}
+STAGE_PAGES = {s.number: s.page for s in STAGES}
 
 
 def require_stage_open(studio: Studio, user_id, ref: ProjectRef, number: int) -> None:
@@ -34,12 +34,13 @@ def require_stage_open(studio: Studio, user_id, ref: ProjectRef, number: int) ->
 
 
 def stop_if_skipped(view: StageView) -> None:
-    """Stop the page of a stage an imported screenplay skips (2 and 3), pointing on to Stage 4."""
+    """Stop the page of a stage an imported screenplay skips, pointing on to the script."""
     if view.stage.number not in view.skipped:
         return
-    st.info("Skipped — an imported screenplay goes straight to Stage 4.", icon=":material/skip_next:")
-    if stage(4).available:
-        st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
+    script = scene_source()
+    st.info(f"Skipped — an imported screenplay goes straight to Stage {script.number}.", icon=":material/skip_next:")
+    if script.available:
+        st.page_link(script.page, label=f"Go to Stage {script.label}", icon=script.icon)
     st.stop()
 
 
