@@ -21,7 +21,7 @@ from db.database import Database
 
 TREATMENT, BEATS, SCRIPT = 2, 3, 4
 ASSET_FIELDS = ("description", "image_key_url")
-SCENE_FIELDS = ("slug", "script_excerpt", "status", "end_state_summary")
+SCENE_FIELDS = ("version", "slug", "script_excerpt", "status", "end_state_summary")  # live scenes only
 SHOT_FIELDS = (
     "action", "dialogue", "duration", "camera_spec", "setting", "characters", "frame_prompt", "video_prompt",
 )

@@ -144,7 +144,7 @@ def _library_link(asset: dict, given: dict, linked: dict) -> dict:
 def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int) -> dict:
     """Lock the stage's latest version. Locking Stage 5 locks its assets and opens Phase B: the branch's
     scenes are written from the locked script then (not at Stage 4, so assets can be made without
-    touching production work)."""
+    touching production work), as a new scene version; the scenes before it are kept, superseded."""
     with studio.db.as_user(user_id) as conn:
         latest = _editable(conn, ref.branch_id, number)
         _require_complete(conn, ref, number, latest["content"])
@@ -152,7 +152,7 @@ def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, vers
         if number == 5:
             asset_rows.lock_branch_assets(conn, ref.branch_id)
             script = stage_rows.latest(conn, ref.branch_id, 4)["content"]
-            scene_rows.replace_branch_scenes(conn, ref.branch_id, script["scenes"])
+            scene_rows.write_scene_version(conn, ref.branch_id, script["scenes"], locked["id"])
     return locked
 
 
