@@ -20,6 +20,7 @@ from core.pricing import load_price_book
 from core.projects import ProjectRef
 from db import branches as branch_rows
 from db import cost_views
+from tests.test_pages_branches import open_page
 
 pytestmark = pytest.mark.db
 
@@ -196,3 +197,15 @@ def test_compare_and_fork_carry_scene_versions(studio, produced):
     switch_branch(studio.db, user.id, ref.project_id, after["id"])
     delete_branch(studio.db, user.id, ref.project_id, before["id"])  # a whole branch still goes, with its scenes
     assert rows(studio, user, "SELECT count(*) AS n FROM scenes WHERE branch_id = %s", before["id"])[0]["n"] == 0
+
+
+def test_the_branch_page_lists_superseded_scene_versions_with_their_work(studio, produced):
+    user, ref = produced
+    old = live_scenes(studio, user, ref.branch_id)
+    relock_with_changed_script(studio, user, ref)
+    at = open_page(user, ref)
+    (table,) = [d.value for d in at.dataframe if "Clips" in d.value.columns]
+    superseded = table[table["State"] == "superseded"]
+    assert sorted(superseded["Scene"]) == [s["scene_number"] for s in old]
+    assert set(superseded["Version"]) == {1} and set(superseded["Clips"]) == {1} and (superseded["Spend"] > 0).all()
+    assert (table["State"] == "live").sum() == len(old) + 1
