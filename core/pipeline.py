@@ -103,7 +103,7 @@ class Stage:
     text: str | None = None  # dotted path of `text(content) -> str`, the readable text compare diffs
     before_lock: str | None = None  # `step(studio, user_id, ref, row) -> row`: what the headless run does before locking
     lock_check: str | None = None  # `check(conn, ref, content)`: raises StageFrozen while the version can't lock
-    on_lock: str | None = None  # `step(conn, ref)`: what locking it also does, in the same transaction
+    on_lock: str | None = None  # `step(conn, ref, locked_row)`: what locking it also does, in the same transaction
     sync_rows: str | None = None  # `step(conn, ref, row)`: keeps the rows it owns in step with each new version
     after_generate: str | None = None  # `step(conn, ref, row)`: run with a generated (not hand-edited) version
     edit_marks_outdated: tuple[int, ...] = ()  # a hand edit of this stage flags these upstream stages `outdated`

@@ -139,18 +139,25 @@ def assets(conn: psycopg.Connection, branch_ids: list[UUID]) -> list[dict]:
 
 
 def scenes(conn: psycopg.Connection, branch_ids: list[UUID]) -> list[dict]:
+    """The live scenes of each branch, with their scene version and how many superseded versions lie under them."""
     return conn.execute(
-        """SELECT branch_id, scene_number, slug, script_excerpt, status, end_state_summary FROM scenes
-            WHERE branch_id = ANY(%s) ORDER BY scene_number""",
+        """SELECT sc.branch_id, sc.scene_number, sc.version, sc.slug, sc.script_excerpt, sc.status,
+                  sc.end_state_summary,
+                  (SELECT count(*) FROM scenes old WHERE old.branch_id = sc.branch_id
+                      AND old.scene_number = sc.scene_number AND old.superseded_at IS NOT NULL) AS superseded
+             FROM scenes sc
+            WHERE sc.branch_id = ANY(%s) AND sc.superseded_at IS NULL ORDER BY sc.scene_number""",
         [branch_ids],
     ).fetchall()
 
 
 def shots(conn: psycopg.Connection, branch_ids: list[UUID]) -> list[dict]:
+    """The shots of each branch's live scenes."""
     return conn.execute(
         """SELECT sc.branch_id, sc.scene_number, s.shot_id, s.shot_order, s.action, s.dialogue, s.duration,
                   s.camera_spec, s.setting, s.characters, s.frame_prompt, s.video_prompt
              FROM shots s JOIN scenes sc ON sc.id = s.scene_id
-            WHERE sc.branch_id = ANY(%s) ORDER BY sc.scene_number, s.shot_order, s.shot_id""",
+            WHERE sc.branch_id = ANY(%s) AND sc.superseded_at IS NULL
+            ORDER BY sc.scene_number, s.shot_order, s.shot_id""",
         [branch_ids],
     ).fetchall()

@@ -52,7 +52,7 @@ def branch_context(conn: psycopg.Connection, project_id: UUID, branch: UUID | st
 
 
 def shot_progress(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
-    """One row per shot of the branch, in film order; a scene without shots is one row with a NULL shot.
+    """One row per shot of the branch's live scenes, in film order; a scene without shots is one row with a NULL shot.
 
     A frame counts when one of its type exists and isn't invalidated; a clip likewise when it is
     rendered, rendering or queued (a failed one has to be made again).
@@ -71,7 +71,7 @@ def shot_progress(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
                                                  AND v.invalidated_at IS NULL) AS clip
              FROM scenes sc
              LEFT JOIN shots sh ON sh.scene_id = sc.id
-            WHERE sc.branch_id = %s
+            WHERE sc.branch_id = %s AND sc.superseded_at IS NULL
             ORDER BY sc.scene_number, sh.shot_order, sh.shot_id""",
         [branch_id],
     ).fetchall()
@@ -103,14 +103,16 @@ def spend_summary(conn: psycopg.Connection, project_id: UUID) -> list[dict]:
                        FROM cost_ledger WHERE project_id = %s) l
               GROUP BY GROUPING SETS ((stage_number), (scene_id), (branch_id), (provider, model, unit), (day), ()))
            -- labels join the few summed rows, not every ledger row
-           SELECT sums.*, sc.scene_number, sc.slug AS scene_slug, sb.name AS scene_branch, b.name AS branch_name
+           SELECT sums.*, sc.scene_number, sc.slug AS scene_slug, sb.name AS scene_branch, b.name AS branch_name,
+                  sc.version AS scene_version, sc.superseded_at IS NOT NULL AS scene_superseded
              FROM sums
              LEFT JOIN branches b ON b.id = sums.branch_id
              LEFT JOIN scenes sc ON sc.id = sums.scene_id
              LEFT JOIN branches sb ON sb.id = sc.branch_id
             ORDER BY dimension, stage_number NULLS LAST, provider, model, day,
                      b.is_main DESC NULLS LAST, b.name NULLS LAST,
-                     sb.is_main DESC NULLS LAST, sb.name NULLS LAST, sc.scene_number NULLS LAST""",
+                     sb.is_main DESC NULLS LAST, sb.name NULLS LAST, sc.scene_number NULLS LAST,
+                     sc.version DESC NULLS LAST""",
         [project_id],
     ).fetchall()
 

@@ -51,7 +51,8 @@ def set_scene_status(conn: psycopg.Connection, branch_id: UUID, ids: Sequence[UU
     if not ids:
         return 0
     return conn.execute(
-        "UPDATE scenes SET status = %s WHERE branch_id = %s AND id = ANY(%s::uuid[]) AND status <> %s",
+        "UPDATE scenes SET status = %s WHERE branch_id = %s AND id = ANY(%s::uuid[]) AND status <> %s"
+        " AND superseded_at IS NULL",
         [status, branch_id, [str(i) for i in ids], status],
     ).rowcount
 

@@ -2,8 +2,10 @@
 
     branch_facts   the branch, its project's target length, its asset count (optionally locking the branch)
     latest_stages  the latest version of each global stage (1-5), with the size of its content
-    scenes         every scene: status, excerpt size, whether it has shots, asset instances, prompts
-    phase_b_items  the shots, frames and clips of the branch (or of one scene), one row each, by `kind`
+    scenes         every live scene: status, excerpt size, whether it has shots, asset instances, prompts
+    phase_b_items  the shots, frames and clips of the branch's live scenes (or of one), one row each, by `kind`
+
+Superseded scenes (sql/011) are history: invalidation never reads or marks them.
 
 Every function takes the caller's connection; row-level security decides what the user sees, so a
 branch that isn't theirs has no facts. Ids of stage versions, scenes, shots, frames and clips come
@@ -49,18 +51,18 @@ def latest_stages(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
 
 
 def scenes(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
-    """Every scene of the branch: id, number, status, excerpt size, and whether it has shots (Stage 7),
+    """Every live scene of the branch: id, number, status, excerpt size, and whether it has shots (Stage 7),
     asset instances (8) and prompts (9). Frames and clips hang off shots, so a scene without shots has none."""
     return conn.execute(
         """WITH shot_work AS (
                SELECT sh.scene_id, bool_or(sh.frame_prompt IS NOT NULL OR sh.video_prompt IS NOT NULL) AS prompted
                  FROM shots sh JOIN scenes s ON s.id = sh.scene_id
-                WHERE s.branch_id = %(branch)s GROUP BY sh.scene_id)
+                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL GROUP BY sh.scene_id)
            SELECT s.id::text AS id, s.scene_number, s.status, length(s.script_excerpt) AS excerpt_chars,
                   w.scene_id IS NOT NULL AS has_shots, coalesce(w.prompted, false) AS has_prompts,
                   EXISTS (SELECT 1 FROM scene_asset_instances i WHERE i.scene_id = s.id) AS has_instances
              FROM scenes s LEFT JOIN shot_work w ON w.scene_id = s.id
-            WHERE s.branch_id = %(branch)s""",
+            WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL""",
         {"branch": branch_id},
     ).fetchall()
 
@@ -69,7 +71,7 @@ _ONE_SCENE = " AND s.id = %(scene)s::uuid"
 
 
 def phase_b_items(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID | str | None = None) -> list[tuple]:
-    """The shots, frames and clips of the branch, or of its one scene `scene_id`; `kind` says which.
+    """The shots, frames and clips of the branch's live scenes, or of its one scene `scene_id`; `kind` says which.
 
     Rows are named tuples (`row.kind`, `row.shot_id`): a whole film is thousands of rows, and building
     a dict for each costs more than the query itself.
@@ -77,7 +79,8 @@ def phase_b_items(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID | st
     which = _ONE_SCENE if scene_id is not None else ""
     return conn.cursor(row_factory=namedtuple_row).execute(
         """WITH branch_shots AS (
-               SELECT sh.* FROM shots sh JOIN scenes s ON s.id = sh.scene_id WHERE s.branch_id = %(branch)s"""
+               SELECT sh.* FROM shots sh JOIN scenes s ON s.id = sh.scene_id
+                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL"""
         + which + """)
            SELECT 'shot' AS kind, id::text AS id, scene_id::text AS scene_id, NULL AS shot_id, shot_id AS label,
                   shot_order, duration, requires_end_frame, NULL AS frame_type,

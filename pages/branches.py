@@ -7,7 +7,7 @@ from uuid import UUID
 import pandas as pd
 import streamlit as st
 
-from core.branches.forks import branch_tree, compare, delete_branch, fork, switch_branch, timeline
+from core.branches.forks import branch_tree, compare, delete_branch, fork, scene_history, switch_branch, timeline
 from core.pipeline import STAGES, stage
 from pages.ui import session as common
 from pages.ui.stage_frame import run_action
@@ -74,6 +74,22 @@ st.dataframe(
     }),
     hide_index=True, width="stretch",
 )
+
+scene_versions = run_action(lambda: scene_history(studio.db, user.id, UUID(shown)), retry_key="scene_history") or []
+if scene_versions:
+    st.markdown("**Scene versions** · a re-locked script supersedes scenes; their work and spend are kept")
+    st.dataframe(
+        pd.DataFrame({
+            "Scene": [r["scene_number"] for r in scene_versions], "Version": [r["version"] for r in scene_versions],
+            "Heading": [r["slug"] for r in scene_versions],
+            "State": ["live" if r["live"] else "superseded" for r in scene_versions],
+            "Status": [r["status"] for r in scene_versions],
+            "Shots": [r["shots"] for r in scene_versions], "Frames": [r["frames"] for r in scene_versions],
+            "Clips": [r["clips"] for r in scene_versions],
+            "Spend": [float(r["spend_credits"]) for r in scene_versions],
+        }),
+        hide_index=True, width="stretch",
+    )
 
 st.subheader("Compare")
 if len(names) < 2:

@@ -586,7 +586,7 @@ COPIED_COLUMNS = {
     "project_assets": {"id", "project_id", "branch_id", "global_asset_id", "name", "asset_type", "description",
                        "image_key_url", "scene_numbers", "locked", "created_at"},
     "scenes": {"id", "branch_id", "scene_number", "slug", "script_excerpt", "status", "end_state_summary",
-               "end_frame_id", "created_at"},
+               "end_frame_id", "created_at", "version", "superseded_at", "written_from_stage_id"},
     "shots": {"id", "scene_id", "shot_id", "shot_order", "duration", "dialogue", "action", "characters", "setting",
               "camera_spec", "continuity_flags", "frame_prompt", "video_prompt", "requires_end_frame",
               "frames_approved", "video_approved", "invalidated_at", "invalidation_log_id", "created_at"},

@@ -93,6 +93,8 @@ B_INTRUSIONS = {
                          "VALUES ({branches}, 9, 'INT. X', 'x')",
         "ending on A's frame": "INSERT INTO scenes (branch_id, scene_number, slug, script_excerpt, end_frame_id) "
                                "VALUES ({b_branches}, 9, 'INT. X', 'x', {frames})",
+        "written from A's version": "INSERT INTO scenes (branch_id, scene_number, slug, script_excerpt, "
+                                    "written_from_stage_id) VALUES ({b_branches}, 9, 'INT. X', 'x', {stage_states})",
     },
     "shots": {
         "in A's scene": "INSERT INTO shots (scene_id, shot_id, shot_order, action, setting, camera_spec) "
@@ -164,7 +166,7 @@ INTRUSIONS = [
 
 APP_TABLES = sorted(B_UPDATES)
 # B's own rows that B can't delete on their own: locked history, and a frame a clip was rendered from.
-UNDELETABLE_ALONE = {"stage_states", "frames"}
+UNDELETABLE_ALONE = {"stage_states", "frames", "scenes"}  # scenes: versioned, never deleted (sql/011)
 # Room the control needs before B's statements can point at B's own rows (one instance per scene and asset).
 MAKE_ROOM = {"scene_asset_instances": "DELETE FROM scene_asset_instances"}
 

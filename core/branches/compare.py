@@ -20,7 +20,7 @@ from db import branches as branch_rows
 from db.database import Database
 
 ASSET_FIELDS = ("description", "image_key_url")
-SCENE_FIELDS = ("slug", "script_excerpt", "status", "end_state_summary")
+SCENE_FIELDS = ("version", "slug", "script_excerpt", "status", "end_state_summary")  # live scenes only
 SHOT_FIELDS = (
     "action", "dialogue", "duration", "camera_spec", "setting", "characters", "frame_prompt", "video_prompt",
 )

@@ -2,8 +2,8 @@
 
 A fork starts with everything its source holds up to the fork stage: every version of those
 stages (numbers, statuses and provenance kept, each pointing at the version it came from), and
-from Stage 5 on the assets, from 6 the scenes, 7 shots, 8 scene asset instances, 10 frames and
-12 clips. Media is shared by key, never copied. A scene or shot never claims work the fork
+from Stage 5 on the assets, from 6 the scenes (every scene version, superseded ones too, sql/011), 7 shots, 8 scene asset
+instances, 10 frames and 12 clips. Media is shared by key, never copied. A scene or shot never claims work the fork
 doesn't carry (a `video_complete` scene forked at Stage 7 is `shot_list_ready`). Spend stays in
 the ledger of the branch that spent it. A fork never switches the project to itself;
 `switch_branch` does. The copy is one statement in the database (sql/006 `copy_into_fork`).
@@ -26,6 +26,7 @@ from core.errors import InputRejected, NotFound, StageFrozen, StageNotReady
 from core.pipeline import stage
 from db import branches as branch_rows
 from db import projects as project_rows
+from db import scenes as scene_rows
 from db.database import Database
 
 NAME_MAX = 100
@@ -167,3 +168,16 @@ def timeline(db: Database, user_id: UUID, branch_id: UUID) -> list[dict]:
         if branch_rows.get_branch(conn, branch_id) is None:
             raise NotFound("That branch doesn't exist or isn't yours.")
         return branch_rows.timeline(conn, branch_id)
+
+
+def scene_history(db: Database, user_id: UUID, branch_id: UUID) -> list[dict]:
+    """Every scene version of a branch, newest first; superseded ones keep their work and spend.
+
+    Returns:
+        Rows with id, version, scene_number, slug, status, created_at, superseded_at, live, and the
+        counts of shots, frames, clips and asset instances made for it and its settled spend_credits.
+    """
+    with db.as_user(user_id) as conn:
+        if branch_rows.get_branch(conn, branch_id) is None:
+            raise NotFound("That branch doesn't exist or isn't yours.")
+        return scene_rows.scene_history(conn, branch_id)

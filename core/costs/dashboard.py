@@ -273,7 +273,8 @@ def _scene_label(row: dict) -> str:
         return "(no scene: global work)"
     if row["scene_number"] is None:
         return "(a deleted scene)"
-    return f"{row['scene_branch']} · scene {row['scene_number']} · {row['scene_slug']}"
+    label = f"{row['scene_branch']} · scene {row['scene_number']} · {row['scene_slug']}"
+    return f"{label} (superseded v{row['scene_version']})" if row.get("scene_superseded") else label
 
 
 def _invalidation(row: dict) -> Invalidation:

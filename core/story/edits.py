@@ -13,7 +13,7 @@ import psycopg
 
 from core.errors import InputRejected, NotFound, StageFrozen
 from core.invalidation.changes import ChangePreview, apply_change, build_preview, change_for_stage_edit
-from core.pipeline import resolve, stage
+from core.pipeline import resolve, scene_source, stage
 from core.runtime.studio import Studio
 from core.story import versions
 from core.story.projects import ProjectRef
@@ -145,21 +145,22 @@ def _library_link(asset: dict, given: dict, linked: dict) -> dict:
 def lock_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int) -> dict:
     """Lock the stage's latest version. Locking Stage 5 locks its assets and opens Phase B: the branch's
     scenes are written from the locked script then (not at Stage 4, so assets can be made without
-    touching production work)."""
+    touching production work), as a new scene version; the scenes before it are kept, superseded."""
     with studio.db.as_user(user_id) as conn:
         latest = _editable(conn, ref.branch_id, number)
         _require_complete(conn, ref, number, latest["content"])
         locked = versions.lock(conn, ref.branch_id, number, version)
         if stage(number).on_lock:
-            resolve(stage(number).on_lock)(conn, ref)
+            resolve(stage(number).on_lock)(conn, ref, locked)
     return locked
 
 
-def open_production(conn: psycopg.Connection, ref: ProjectRef) -> None:
-    """The last global stage locked: its assets lock, and the branch's scenes are written from the locked script."""
+def open_production(conn: psycopg.Connection, ref: ProjectRef, locked: dict) -> None:
+    """The last global stage locked: its assets lock, and the branch's scenes are written from the locked
+    script as a new scene version (the scenes before it are kept, superseded, with all their work)."""
     asset_rows.lock_branch_assets(conn, ref.branch_id)
-    script = stage_rows.latest(conn, ref.branch_id, 4)["content"]
-    scene_rows.replace_branch_scenes(conn, ref.branch_id, script["scenes"])
+    script = stage_rows.latest(conn, ref.branch_id, scene_source().number)["content"]
+    scene_rows.write_scene_version(conn, ref.branch_id, script["scenes"], locked["id"])
 
 
 def _require_complete(conn: psycopg.Connection, ref: ProjectRef, number: int, content: dict) -> None:
