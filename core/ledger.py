@@ -124,6 +124,12 @@ def is_paid(row: dict | None) -> bool:
     return row is not None and row["status"] == LedgerStatus.SETTLED
 
 
+def paid_entry(conn: psycopg.Connection, key: str) -> dict | None:
+    """The settled row of a request already made (None if it wasn't, or isn't settled): nothing is locked."""
+    row = ledger_rows.get_entry(conn, key)
+    return row if is_paid(row) else None
+
+
 def settle(conn: psycopg.Connection, key: str, actual: Charge, *, result_key: str | None = None) -> dict:
     """Settle a reservation with what the call actually used (and the media key it produced, if any);
     a row already settled is returned unchanged."""

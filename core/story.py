@@ -22,7 +22,7 @@ from core.changes import ChangePreview, apply_change, build_preview, change_for_
 from core.engines import Engines
 from core.errors import EditConflict, StageNotReady
 from core.estimates import Estimate
-from core.ledger import ChargedTo, is_paid, release, reserve, settle
+from core.ledger import ChargedTo, is_paid, paid_entry, release, reserve, settle
 from core.models import ProjectConfig
 from core.projects import ProjectRef
 from core.runtime import Studio
@@ -118,16 +118,16 @@ def generate(
     key = f"stage:{ref.branch_id}:{number}:v{seed}:{_guidance_key(guidance)}"
     with studio.db.as_user(user_id) as conn:
         work = plan(conn, engines, ref.branch_id, number)
-        held = None
-        if work.estimate is not None:
-            held = reserve(conn, ref.project_id, work.estimate, key=key, charged_to=ChargedTo(ref.branch_id, number))
-        if is_paid(held):  # this very request was made and saved already: its version, no second call
-            return _version(conn, ref.branch_id, number, seed)
+        if work.estimate is not None and is_paid(paid_entry(conn, key)):
+            return _version(conn, ref.branch_id, number, seed)  # this very request was made and saved: no second call
         if preview is None:
             preview = build_preview(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), engines.estimator)
         if has_downstream_work(preview) and not acknowledged:
             raise EditConflict("This regeneration invalidates later work; review the preview and confirm it first.")
         require_seen(conn, ref.branch_id, number, seen_version)  # a stale page pays for nothing it can't save
+        held = None
+        if work.estimate is not None:
+            held = reserve(conn, ref.project_id, work.estimate, key=key, charged_to=ChargedTo(ref.branch_id, number))
     tags = {"project": str(ref.project_id), "branch": str(ref.branch_id), "stage": str(number)}
     try:
         draft = _run(work, engines, guidance, seed, tags)
