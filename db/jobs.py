@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from uuid import UUID
 
 import psycopg
 from psycopg.types.json import Jsonb
+
+
+class JobStatus(StrEnum):
+    """A job's life, as `generation_jobs.status` spells it: queued -> running -> succeeded | failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def insert_job(
@@ -33,27 +47,37 @@ def get_job(conn: psycopg.Connection, job_id: UUID) -> dict | None:
 
 
 def mark_running(conn: psycopg.Connection, job_id: UUID) -> dict | None:
+    """Start an attempt; None if the job is unseen or already succeeded (a succeeded job never runs again)."""
     return conn.execute(
         """UPDATE generation_jobs
-              SET status = 'running', attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now()
-            WHERE id = %s RETURNING *""",
-        [job_id],
+              SET status = %s, attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now()
+            WHERE id = %s AND status <> %s RETURNING *""",
+        [JobStatus.RUNNING, job_id, JobStatus.SUCCEEDED],
+    ).fetchone()
+
+
+def count_redelivery(conn: psycopg.Connection, job_id: UUID) -> dict | None:
+    """A succeeded job delivered again: count the attempt, change nothing else; None if it isn't succeeded."""
+    return conn.execute(
+        """UPDATE generation_jobs SET attempts = attempts + 1, updated_at = now()
+            WHERE id = %s AND status = %s RETURNING *""",
+        [job_id, JobStatus.SUCCEEDED],
     ).fetchone()
 
 
 def mark_finished(conn: psycopg.Connection, job_id: UUID, result: dict) -> None:
     conn.execute(
-        """UPDATE generation_jobs SET status = 'succeeded', result = %s, finished_at = now(), updated_at = now()
+        """UPDATE generation_jobs SET status = %s, result = %s, finished_at = now(), updated_at = now()
             WHERE id = %s""",
-        [Jsonb(result), job_id],
+        [JobStatus.SUCCEEDED, Jsonb(result), job_id],
     )
 
 
 def mark_failed(conn: psycopg.Connection, job_id: UUID, error: str) -> None:
     conn.execute(
-        """UPDATE generation_jobs SET status = 'failed', error = %s, finished_at = now(), updated_at = now()
+        """UPDATE generation_jobs SET status = %s, error = %s, finished_at = now(), updated_at = now()
             WHERE id = %s""",
-        [error, job_id],
+        [JobStatus.FAILED, error, job_id],
     )
 
 
@@ -68,13 +92,14 @@ def jobs_for_project(conn: psycopg.Connection, project_id: UUID, kind: str | Non
 def unfinished_jobs(conn: psycopg.Connection) -> list[dict]:
     """Every job still queued or running, of every user: the worker's recovery sweep runs as the owner."""
     return conn.execute(
-        "SELECT id, user_id, kind, status, rq_job_id, attempts FROM generation_jobs WHERE status IN ('queued', 'running')"
+        "SELECT id, user_id, kind, status, rq_job_id, attempts FROM generation_jobs WHERE status = ANY(%s)",
+        [list(UNFINISHED)],
     ).fetchall()
 
 
 def mark_requeued(conn: psycopg.Connection, job_id: UUID, rq_job_id: str) -> None:
     conn.execute(
-        """UPDATE generation_jobs SET status = 'queued', rq_job_id = %s, error = NULL, updated_at = now()
+        """UPDATE generation_jobs SET status = %s, rq_job_id = %s, error = NULL, updated_at = now()
             WHERE id = %s""",
-        [rq_job_id, job_id],
+        [JobStatus.QUEUED, rq_job_id, job_id],
     )

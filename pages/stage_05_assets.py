@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.film.style import STYLE_PRESETS
 from core.pipeline import stage
+from core.runtime.jobs import JobStatus
 from core.story.assets import (
     ACTIVE,
     asset_board,
@@ -121,16 +122,16 @@ def asset_card(asset: dict, in_library: bool) -> None:
     if asset["image_key_url"] and studio.media.exists(asset["image_key_url"]):
         st.image(str(studio.media.path(asset["image_key_url"])), caption=asset["name"], width="stretch")
     if job and job["status"] in ACTIVE:
-        st.caption(":material/hourglass_top: " + ("Drawing…" if job["status"] == "running" else "Queued"))
-    elif job and job["status"] == "failed":
+        st.caption(":material/hourglass_top: " + ("Drawing…" if job["status"] == JobStatus.RUNNING else "Queued"))
+    elif job and job["status"] == JobStatus.FAILED:
         st.error(f"Failed: {job['error']}", icon=":material/error:")
         if st.button("Retry", key=f"s5_retry_{asset['id']}", icon=":material/refresh:"):
-            redraw(asset)
+            redraw(asset, new_seed=False)  # the same request again: charged once, whenever it succeeds
     elif not asset["image_key_url"]:
         st.caption("No image yet")
     elif not asset["locked"] and st.button("Redraw", key=f"s5_redraw_{asset['id']}", type="tertiary",
                                            icon=":material/brush:"):
-        redraw(asset)
+        redraw(asset, new_seed=True)
     kept = in_library or bool(asset["global_asset_id"])
     if st.button("In my library" if kept else "Add to my library", key=f"s5_promote_{asset['id']}", disabled=kept,
                  type="tertiary", icon=":material/library_add:"):
@@ -138,8 +139,10 @@ def asset_card(asset: dict, in_library: bool) -> None:
             session.refresh(f"Added {asset['name']} to your library.")
 
 
-def redraw(asset: dict) -> None:
-    if run_action(lambda: queue_reference_images(studio, user.id, ref, only=asset["id"]), retry_key="s5_redraw"):
+def redraw(asset: dict, new_seed: bool) -> None:
+    """Queue the asset's image again: a retry repeats its request, a redraw is a new (charged) one."""
+    if run_action(lambda: queue_reference_images(studio, user.id, ref, only=asset["id"], redraw=new_seed),
+                  retry_key="s5_redraw"):
         session.refresh(f"Queued a new reference image of {asset['name']}.")
 
 

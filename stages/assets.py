@@ -2,6 +2,7 @@
 
     extract_assets(AssetInputs(title=..., formatted_script=..., source_text=...), provider) -> StageDraft[AssetSet]
     draw_asset_reference(asset, VisualStyle(preset="noir", notes="warm"), image_provider) -> ImageDraft
+    reference_identity(asset, style, model, seed) -> str   (the request's identity, for the ledger key)
 
 Whoever extracts, the answer is checked against the script: scene numbers must be real scenes (an asset
 without any gets the scenes that name it), and every speaking character is listed.
@@ -22,7 +23,7 @@ from core.film.style import STYLE_PRESETS, palette_for, style_preset
 from core.providers.base import ImageProvider, ImageRequest, TextProvider, Usage
 from stages.provenance import StageDraft, ask, assemble, digest, text_or_none
 from stages.script import MAX_SCRIPT_CHARS
-from stages.templates import load_template
+from stages.templates import PromptTemplate, load_template
 
 TASK = "asset_extraction"
 IMAGE_TASK = "asset_image"
@@ -185,6 +186,26 @@ def draw_asset_reference(asset: Asset, style: VisualStyle, provider: ImageProvid
         project_title: the film's title, for the prompt.
         references: PNG bytes of images to match (a real model uses them; the renderer ignores them).
     """
+    template, prompt, subject = _reference_prompt(asset, style, project_title)
+    result = provider.render(ImageRequest(prompt=prompt, subject=subject, references=references, width=width,
+                                          height=height, seed=seed))
+    return ImageDraft(png=result.png, final_prompt=prompt, prompt_template_version=template.version,
+                      provider=result.provider, model=result.model, seed=seed, width=width, height=height,
+                      usage=result.usage, latency_ms=result.latency_ms,
+                      input_digest=digest({"subject": subject, "width": width, "height": height, "seed": seed}))
+
+
+def reference_identity(asset: Asset, style: VisualStyle, model: str, seed: int = 0, width: int = 1024,
+                       height: int = 576, project_title: str = "") -> str:
+    """The identity of one reference-image request: the same inputs, model, template version and seed
+    give the same digest, so the ledger can tell an identical request from a new one."""
+    template, prompt, subject = _reference_prompt(asset, style, project_title)
+    return digest({"prompt": prompt, "subject": subject, "template": template.version, "model": model,
+                   "seed": seed, "width": width, "height": height})
+
+
+def _reference_prompt(asset: Asset, style: VisualStyle, project_title: str) -> tuple[PromptTemplate, str, dict]:
+    """The versioned template, the final prompt and the structured subject of one reference image."""
     template = load_template(IMAGE_TASK)
     preset = style_preset(style.preset)
     palette = palette_for(style.preset, style.notes)
@@ -194,12 +215,7 @@ def draw_asset_reference(asset: Asset, style: VisualStyle, provider: ImageProvid
                              palette=", ".join(palette.colors()[:5]), composition=_COMPOSITIONS[asset.asset_type.value])
     subject = {"name": asset.name, "asset_type": asset.asset_type.value, "description": asset.description,
                "style": preset.key, "style_notes": style.notes, "palette": palette.colors()}
-    result = provider.render(ImageRequest(prompt=prompt, subject=subject, references=references, width=width,
-                                          height=height, seed=seed))
-    return ImageDraft(png=result.png, final_prompt=prompt, prompt_template_version=template.version,
-                      provider=result.provider, model=result.model, seed=seed, width=width, height=height,
-                      usage=result.usage, latency_ms=result.latency_ms,
-                      input_digest=digest({"subject": subject, "width": width, "height": height, "seed": seed}))
+    return template, prompt, subject
 
 
 def _naming(name: str, scenes: list[FountainScene]) -> list[int]:

@@ -109,12 +109,15 @@ def test_a_bug_in_a_handler_fails_the_job_and_keeps_the_trace_in_rq(studio, crea
     assert queued["rq_job_id"] in studio.queue.failed_job_registry.get_job_ids()
 
 
-def test_a_job_runs_again_after_a_retry(studio, creator, project, in_process):
+def test_a_succeeded_job_delivered_again_is_counted_and_not_run_again(studio, creator, project, in_process):
     queued = jobs.enqueue(studio, creator.id, project.project_id, "worker_check")
     in_process()
+    done = jobs.job(studio, creator.id, queued["id"])
     jobs.run(studio, queued["id"], creator.id)  # what RQ does when a job is requeued
     row = jobs.job(studio, creator.id, queued["id"])
     assert (row["status"], row["attempts"]) == ("succeeded", 2)
+    assert (row["result"], row["started_at"], row["finished_at"]) == (done["result"], done["started_at"],
+                                                                        done["finished_at"]), "its handler never ran"
 
 
 def test_a_job_cannot_be_queued_on_someone_elses_project(studio, make_user, project):

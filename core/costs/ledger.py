@@ -7,16 +7,19 @@ take `conn` run inside the caller's transaction, beside the rows the generation 
     reserve(conn, project_id, estimate, key=...)         before the provider is called
         1. lock the project row (SELECT ... FOR UPDATE): every reservation for the project queues
            on this lock, so two jobs can't both read the spend before either one writes;
-        2. the key is already in the ledger -> return that row; a retry holds and charges nothing
-           more (a 'released' row is held again, with the budget checked again);
+        2. the key is already in the ledger -> return that row, holding and charging nothing more:
+           'settled' means this exact request was paid already: the caller serves its stored result
+           (`result_key`) and calls no provider; 'reserved' is a retry of a call in flight or cut
+           off; a 'released' row is held again, with the budget checked again;
         3. sum the ledger (settled credits plus open holds) and raise BudgetExceeded when
            spent + estimate > budget_credits (NULL budget: no cap; a zero estimate always passes);
         4. insert a 'reserved' row whose credits hold the estimate.
-       The caller commits; only then does it call the provider.
-    settle(conn, key, actual)                            after the call
+       The caller commits; only then does it call the provider (unless `is_paid(row)`).
+    settle(conn, key, actual, result_key=...)            after the call, with what it produced
         the row becomes 'settled' with the actual usage and credits; settling again changes nothing.
-    release(conn, key)                                   the call failed and billed nothing
-        the row becomes 'released' at 0 credits.
+    release(conn, key)                                   the call or saving its result failed
+        the row becomes 'released' at 0 credits. Every reservation ends settled or released: the
+        caller releases on any exception after `reserve`, a failure to save the result included.
     record_charge(conn, project_id, charge, key=...)     a call already made (offline work, imports)
         one 'settled' row: INSERT ... ON CONFLICT (idempotency_key) DO NOTHING, then SELECT.
 
@@ -40,6 +43,7 @@ from core.errors import BudgetExceeded, NotFound
 from db import ledger as ledger_rows
 from db import projects as project_rows
 from db.database import Database
+from db.ledger import LedgerStatus  # noqa: F401  (re-exported: the statuses callers compare with)
 
 SPEND_GROUPS = tuple(ledger_rows.SPEND_GROUPS)
 
@@ -94,7 +98,8 @@ def reserve(conn: psycopg.Connection, project_id: UUID, estimate: Estimate | Cha
         key: the call's idempotency key.
         charged_to: branch, stage, scene and shot, for the dashboards.
     Returns:
-        The ledger row: 'reserved', or whatever the key already holds when this is a retry.
+        The ledger row: 'reserved', or whatever the key already holds when this is a retry;
+        'settled' (see `is_paid`) when this very request was paid already.
     Raises:
         BudgetExceeded: spent + estimate would pass the budget; nothing is written.
         NotFound: no such project, or not the signed-in user's.
@@ -104,18 +109,31 @@ def reserve(conn: psycopg.Connection, project_id: UUID, estimate: Estimate | Cha
     if project is None:
         raise NotFound("That project doesn't exist or isn't yours.")
     existing = ledger_rows.get_entry(conn, key)
-    if existing is not None and _same_project(existing, project_id, key)["status"] != "released":
+    if existing is not None and _same_project(existing, project_id, key)["status"] != LedgerStatus.RELEASED:
         return existing
     _require_room(BudgetCheck(ledger_rows.spent(conn, project_id), charge.credits, project["budget_credits"]))
     if existing is not None:
         return ledger_rows.reserve_again(conn, key, _usage(charge), charge.credits)
-    entry = {**_entry(project_id, charge, key, charged_to), "status": "reserved", "estimated_credits": charge.credits}
+    entry = {**_entry(project_id, charge, key, charged_to), "status": LedgerStatus.RESERVED,
+             "estimated_credits": charge.credits}
     return ledger_rows.insert_entry(conn, entry) or _existing(conn, key, project_id)
 
 
-def settle(conn: psycopg.Connection, key: str, actual: Charge) -> dict:
-    """Settle a reservation with what the call actually used; a row already settled is returned unchanged."""
-    row = ledger_rows.settle_entry(conn, key, _usage(actual))
+def is_paid(row: dict | None) -> bool:
+    """This request was made and settled already: serve its stored result, call no provider."""
+    return row is not None and row["status"] == LedgerStatus.SETTLED
+
+
+def paid_entry(conn: psycopg.Connection, key: str) -> dict | None:
+    """The settled row of a request already made (None if it wasn't, or isn't settled): nothing is locked."""
+    row = ledger_rows.get_entry(conn, key)
+    return row if is_paid(row) else None
+
+
+def settle(conn: psycopg.Connection, key: str, actual: Charge, *, result_key: str | None = None) -> dict:
+    """Settle a reservation with what the call actually used (and the media key it produced, if any);
+    a row already settled is returned unchanged."""
+    row = ledger_rows.settle_entry(conn, key, _usage(actual), result_key)
     if row is not None:
         return row
     existing = ledger_rows.get_entry(conn, key)
@@ -138,7 +156,7 @@ def release(conn: psycopg.Connection, key: str) -> dict:
 def record_charge(conn: psycopg.Connection, project_id: UUID, charge: Charge, *, key: str,
                   charged_to: ChargedTo = ChargedTo()) -> dict:
     """Record a call already made as one settled row; recording the same key again returns that row."""
-    entry = {**_entry(project_id, charge, key, charged_to), "status": "settled", "estimated_credits": None}
+    entry = {**_entry(project_id, charge, key, charged_to), "status": LedgerStatus.SETTLED, "estimated_credits": None}
     return ledger_rows.insert_entry(conn, entry) or _existing(conn, key, project_id)
 
 
@@ -148,6 +166,13 @@ def budget_check(conn: psycopg.Connection, project_id: UUID, estimate_credits: D
     if project is None:
         raise NotFound("That project doesn't exist or isn't yours.")
     return BudgetCheck(ledger_rows.spent(conn, project_id), Decimal(estimate_credits), project["budget_credits"])
+
+
+def require_room(conn: psycopg.Connection, project_id: UUID, estimate_credits: Decimal) -> BudgetCheck:
+    """Refuse, before anything is queued, work the budget can't hold (BudgetExceeded); holds nothing."""
+    check = budget_check(conn, project_id, estimate_credits)
+    _require_room(check)
+    return check
 
 
 def budget_preview(db: Database, user_id: UUID, project_id: UUID, estimate: Estimate) -> BudgetCheck:

@@ -2,6 +2,7 @@
 
 The row is the truth a page shows (queued -> running -> succeeded | failed, with the error); RQ only
 carries the job id. Handlers are registered by kind and receive the studio, the user and the row.
+A succeeded job is never run again: delivering it again returns its stored result.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from core.pipeline import job_handler, job_kinds
 from core.runtime.studio import Studio
 from db import jobs as job_rows
 from db import projects as project_rows
+from db.jobs import JobStatus  # noqa: F401  (re-exported: the statuses pages and workers compare with)
 
 Handler = Callable[[Studio, UUID, dict], dict]
 HANDLERS: dict[str, Handler] = {}
@@ -60,22 +62,21 @@ def enqueue(
     return {**row, "rq_job_id": rq_job.id}
 
 
-_LOST = {"failed", "stopped", "canceled"}
-
-
 def recover_abandoned(studio: Studio) -> list[UUID]:
     """Queue again every job the database still calls queued or running whose RQ job is gone or dead
     (a killed worker, a Redis that lost its data). Holds in the ledger are keyed by the work, not
     the attempt, so the retried job settles the same reservation and is never charged twice."""
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
+    from rq.job import JobStatus as RQStatus
 
+    lost = {RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED}
     with studio.db.as_service() as conn:
         candidates = job_rows.unfinished_jobs(conn)
     recovered = []
     for row in candidates:
         try:
-            alive = Job.fetch(row["rq_job_id"], connection=studio.redis).get_status(refresh=True) not in _LOST
+            alive = Job.fetch(row["rq_job_id"], connection=studio.redis).get_status(refresh=True) not in lost
         except (NoSuchJobError, TypeError, ValueError):
             alive = False
         if not alive:
@@ -94,22 +95,28 @@ def _requeue(studio: Studio, row: dict) -> None:
 
 
 def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
-    """Run one job as its user. Errors end the job `failed` with a message a creator can read."""
+    """Run one job as its user. Errors end the job `failed` with a message a creator can read.
+
+    A job that already succeeded is not run again (no handler, no provider): its stored result is returned.
+    """
     with studio.db.as_user(user_id) as conn:
         job = job_rows.mark_running(conn, job_id)
+        done = None if job is not None else job_rows.count_redelivery(conn, job_id)
+    if done is not None:
+        return {"status": JobStatus.SUCCEEDED, **(done["result"] or {})}
     if job is None:
         raise NotFound(f"job {job_id} is not visible to its user")
     try:
         result = handler_for(job["kind"])(studio, user_id, job)
     except AiuteurError as exc:
         _fail(studio, user_id, job_id, str(exc))
-        return {"status": "failed", "error": str(exc)}
+        return {"status": JobStatus.FAILED, "error": str(exc)}
     except Exception as exc:  # a bug, not a creator's problem: keep the reason, let RQ record the trace
         _fail(studio, user_id, job_id, f"internal error: {type(exc).__name__}: {exc}")
         raise
     with studio.db.as_user(user_id) as conn:
         job_rows.mark_finished(conn, job_id, result)
-    return {"status": "succeeded", **result}
+    return {"status": JobStatus.SUCCEEDED, **result}
 
 
 def handler_for(kind: str) -> Handler:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from dataclasses import dataclass
 from uuid import UUID
 
-from core.costs.ledger import ChargedTo, release, reserve, settle
+import psycopg
+
+from core.costs.ledger import ChargedTo, is_paid, release, require_room, reserve, settle
 from core.errors import InputRejected, NotFound, StageFrozen
 from core.pipeline import stage
 from core.runtime import jobs
+from core.runtime.engines import Engines, model_key
+from core.runtime.jobs import JobStatus
 from core.runtime.studio import Studio
 from core.story import edits as story_edits
 from core.story.projects import ProjectRef
@@ -16,10 +22,23 @@ from db import assets as asset_rows
 from db import jobs as job_rows
 from db import projects as project_rows
 from db import stages as stage_rows
-from stages.assets import Asset, VisualStyle, draw_asset_reference
+from db.jobs import UNFINISHED
+from stages.assets import Asset, VisualStyle, draw_asset_reference, reference_identity
 
 ASSET_IMAGE = stage(5).job.kind
-ACTIVE = ("queued", "running")
+ACTIVE = UNFINISHED
+
+
+@dataclass(frozen=True)
+class ImageOrder:
+    """One reference-image request: the asset, its style and seed, and its ledger key (the request's identity)."""
+
+    asset_id: UUID
+    subject: Asset
+    style: VisualStyle
+    title: str
+    seed: int
+    key: str
 
 
 def visual_style(stage_five: dict | None) -> VisualStyle:
@@ -28,60 +47,102 @@ def visual_style(stage_five: dict | None) -> VisualStyle:
 
 
 def queue_reference_images(studio: Studio, user_id: UUID, ref: ProjectRef, only: UUID | None = None,
-                           *, inline: bool = False) -> list[dict]:
+                           *, redraw: bool = False, inline: bool = False) -> list[dict]:
     """One image job per asset with no image and no job in flight (or just `only`); returns the jobs.
 
-    `inline` runs them in this process instead of on the workers (the headless CLI).
+    Without `redraw` a job repeats its asset's last request (same seed): a retry, or an image already
+    paid for, is served from storage and never paid twice. `redraw` draws again with a new seed: a new
+    request, refused here (BudgetExceeded) when the budget can't hold it. `inline` runs the jobs in
+    this process instead of on the workers (the headless CLI).
     """
     with studio.db.as_user(user_id) as conn:
         assets = asset_rows.branch_assets(conn, ref.branch_id)
-        jobs_now = job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE)
-    busy = {j["target_id"] for j in jobs_now if j["status"] in ACTIVE}
-    wanted = [a for a in assets if not a["locked"] and a["id"] not in busy
-              and (a["id"] == only if only else not a["image_key_url"])]
+        jobs_now = job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE)  # newest first
+        busy = {j["target_id"] for j in jobs_now if j["status"] in ACTIVE}
+        wanted = [a for a in assets if not a["locked"] and a["id"] not in busy
+                  and (a["id"] == only if only else not a["image_key_url"])]
+        if redraw and wanted:
+            require_room(conn, ref.project_id, studio.engines.estimator.asset_images(len(wanted)).total)
+    seeds = {a["id"]: _fresh_seed() if redraw else _last_seed(a, jobs_now) for a in wanted}
+    fields = [{"branch_id": ref.branch_id, "target_id": a["id"], "payload": {"seed": seeds[a["id"]]}} for a in wanted]
     if not inline:
-        return [jobs.enqueue(studio, user_id, ref.project_id, ASSET_IMAGE, branch_id=ref.branch_id, target_id=a["id"])
-                for a in wanted]
-    recorded = [jobs.record(studio, user_id, ref.project_id, ASSET_IMAGE, branch_id=ref.branch_id, target_id=a["id"])
-                for a in wanted]
+        return [jobs.enqueue(studio, user_id, ref.project_id, ASSET_IMAGE, **f) for f in fields]
+    recorded = [jobs.record(studio, user_id, ref.project_id, ASSET_IMAGE, **f) for f in fields]
     return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
 
 
 def render_reference_image(studio: Studio, user_id: UUID, job: dict) -> dict:
-    """Render, store and attach one asset's reference image; reserve before, settle after."""
+    """Render, store and attach one asset's reference image: held before the call, settled with the
+    stored image after, released on any failure; a request already paid calls no model."""
     engines = studio.engines
     with studio.db.as_user(user_id) as conn:
-        asset = asset_rows.get_asset(conn, job["target_id"])
-        if asset is None:
-            raise NotFound("The asset was deleted before its image was rendered.")
-        style = visual_style(stage_rows.latest(conn, job["branch_id"], 5))
-        title = project_rows.get_project(conn, job["project_id"])["title"]
-        key = f"asset_image:{asset['id']}:{_fingerprint(asset, style)}"
-        reserve(conn, job["project_id"], engines.estimator.asset_images(1), key=key,
-                charged_to=ChargedTo(job["branch_id"], 5))
-    subject = Asset(name=asset["name"], asset_type=asset["asset_type"], description=asset["description"],
-                    scene_numbers=asset["scene_numbers"])
+        order = _image_order(conn, engines, job)
+        held = _hold(conn, studio, job, order.key)
+    if is_paid(held):
+        return _serve_stored(studio, user_id, order, held)
+    key = held["idempotency_key"]
     try:
-        draft = draw_asset_reference(subject, style, engines.image, seed=_seed(asset), project_title=title)
+        draft = draw_asset_reference(order.subject, order.style, engines.image, seed=order.seed,
+                                     project_title=order.title)
+        image_key = studio.media.put(draft.png, ".png")
+        with studio.db.as_user(user_id) as conn:
+            asset_rows.set_asset_image(conn, order.asset_id, image_key)
+            settle(conn, key, engines.charge("image", draft.provider, draft.model, draft.usage, "asset_images"),
+                   result_key=image_key)
     except Exception:
         with studio.db.as_user(user_id) as conn:
             release(conn, key)
         raise
-    image_key = studio.media.put(draft.png, ".png")
+    return {"image_key": image_key, "model": draft.model, "asset": order.subject.name, "prompt": draft.final_prompt,
+            "seed": order.seed, "ledger_key": key}
+
+
+def _image_order(conn: psycopg.Connection, engines: Engines, job: dict) -> ImageOrder:
+    """The request a job makes: the asset as it is now, the branch's style, the job's seed, the model."""
+    asset = asset_rows.get_asset(conn, job["target_id"])
+    if asset is None:
+        raise NotFound("The asset was deleted before its image was rendered.")
+    style = visual_style(stage_rows.latest(conn, job["branch_id"], 5))
+    title = project_rows.get_project(conn, job["project_id"])["title"]
+    subject = Asset(name=asset["name"], asset_type=asset["asset_type"], description=asset["description"],
+                    scene_numbers=asset["scene_numbers"])
+    seed = (job.get("payload") or {}).get("seed", _seed(asset))
+    model = model_key(engines.image.name, engines.image.model)
+    identity = reference_identity(subject, style, model, seed=seed, project_title=title)
+    return ImageOrder(asset["id"], subject, style, title, seed, f"asset_image:{job['project_id']}:{identity[:32]}")
+
+
+def _hold(conn: psycopg.Connection, studio: Studio, job: dict, key: str) -> dict:
+    """Reserve one image; a paid request whose stored image is gone is drawn (and charged) as a new one."""
+    held = reserve(conn, job["project_id"], studio.engines.estimator.asset_images(1), key=key,
+                   charged_to=ChargedTo(job["branch_id"], 5))
+    if is_paid(held) and not (held["result_key"] and studio.media.exists(held["result_key"])):
+        return _hold(conn, studio, job, f"{key}:after:{held['id'].hex[:8]}")
+    return held
+
+
+def _serve_stored(studio: Studio, user_id: UUID, order: ImageOrder, paid: dict) -> dict:
+    """An identical request: attach the image it already paid for; no model is called, nothing is charged."""
     with studio.db.as_user(user_id) as conn:
-        asset_rows.set_asset_image(conn, asset["id"], image_key)
-        settle(conn, key, engines.charge("image", draft.provider, draft.model, draft.usage, "asset_images"))
-    return {"image_key": image_key, "model": draft.model, "asset": asset["name"], "prompt": draft.final_prompt}
-
-
-def _fingerprint(asset: dict, style: VisualStyle) -> str:
-    """Same asset text and style -> same key: a retried render is never charged twice."""
-    text = f"{asset['asset_type']}|{asset['name']}|{asset['description']}|{style.preset}|{style.notes}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+        asset_rows.set_asset_image(conn, order.asset_id, paid["result_key"])
+    return {"image_key": paid["result_key"], "model": paid["model"], "asset": order.subject.name,
+            "seed": order.seed, "ledger_key": paid["idempotency_key"], "served_from_storage": True}
 
 
 def _seed(asset: dict) -> int:
+    """An asset's first seed: the same for the same type and name."""
     return int(hashlib.sha256(f"{asset['asset_type']}:{asset['name']}".encode()).hexdigest()[:8], 16)
+
+
+def _last_seed(asset: dict, jobs_newest_first: list[dict]) -> int:
+    """The seed of the asset's last request (its first seed if it has none): asking again is the same request."""
+    last = next((j for j in jobs_newest_first if j["target_id"] == asset["id"]), None)
+    return ((last or {}).get("payload") or {}).get("seed", _seed(asset))
+
+
+def _fresh_seed() -> int:
+    """A redraw's seed: a new request, never one already paid."""
+    return secrets.randbelow(2**31)
 
 
 def asset_board(studio: Studio, user_id: UUID, ref: ProjectRef) -> list[dict]:
@@ -145,7 +206,7 @@ def complete_for_lock(studio: Studio, user_id: UUID, ref: ProjectRef, row: dict)
     """The headless run's Stage 5: the default style saved, every reference image drawn here; the version to lock."""
     row = story_edits.save_assets(studio, user_id, ref, row["version"], row["content"]["assets"],
                                   style={"preset": "storyboard", "notes": ""})
-    failed = [j for j in queue_reference_images(studio, user_id, ref, inline=True) if j["status"] == "failed"]
+    failed = [j for j in queue_reference_images(studio, user_id, ref, inline=True) if j["status"] == JobStatus.FAILED]
     if failed:
         raise RuntimeError(f"{len(failed)} reference image(s) failed: {failed[0]['error']}")
     return row

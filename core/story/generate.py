@@ -5,7 +5,9 @@
         2. the provider call, outside any transaction (a slow model never holds a connection)
         3. as the user, one transaction: version n+1 with its provenance, the invalidation the
            creator previewed, the stage's own rows (Stage 5's assets), the ledger settled
-    A provider failure releases the hold and leaves every earlier version as it was.
+    A provider failure, or a failure to save what it returned, releases the hold and leaves every
+    earlier version as it was. The same request again (same branch, stage, version and guidance) returns
+    the version it made without calling the model; a page that saw an older version is refused first.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import psycopg
 
 from core.costs import stage_cost
 from core.costs.estimates import Estimate
-from core.costs.ledger import ChargedTo, release, reserve, settle
+from core.costs.ledger import ChargedTo, is_paid, paid_entry, release, reserve, settle
 from core.errors import EditConflict, StageNotReady
 from core.film.config import ProjectConfig
 from core.invalidation.changes import (
@@ -33,7 +35,7 @@ from core.pipeline import Generation, feeder, resolve, stage
 from core.runtime.engines import Engines
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
-from core.story.versions import require_upstream_locked, save_version
+from core.story.versions import require_seen, require_upstream_locked, save_version
 from db import stages as stage_rows
 
 if TYPE_CHECKING:
@@ -120,36 +122,52 @@ def generate(
     key = f"stage:{ref.branch_id}:{number}:v{seed}:{_guidance_key(guidance)}"
     with studio.db.as_user(user_id) as conn:
         work = plan(conn, engines, ref.branch_id, number)
+        if work.estimate is not None and is_paid(paid_entry(conn, key)):
+            return _version(conn, ref.branch_id, number, seed)  # this very request was made and saved: no second call
         if preview is None:
             preview = build_preview(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), engines.estimator)
         if has_downstream_work(preview) and not acknowledged:
             raise EditConflict("This regeneration invalidates later work; review the preview and confirm it first.")
+        require_seen(conn, ref.branch_id, number, seen_version)  # a stale page pays for nothing it can't save
+        held = None
         if work.estimate is not None:
-            reserve(conn, ref.project_id, work.estimate, key=key, charged_to=ChargedTo(ref.branch_id, number))
+            held = reserve(conn, ref.project_id, work.estimate, key=key, charged_to=ChargedTo(ref.branch_id, number))
     tags = {"project": str(ref.project_id), "branch": str(ref.branch_id), "stage": str(number)}
     try:
         draft = _run(work, engines, guidance, seed, tags)
-    except Exception:
-        if work.estimate is not None:
+        with studio.db.as_user(user_id) as conn:
+            return _save_draft(conn, engines, ref, work, draft, seen_version, preview, acknowledged,
+                               key if held is not None else None)
+    except Exception:  # the call failed, or its result could not be saved: the hold never stays open
+        if held is not None:
             with studio.db.as_user(user_id) as conn:
                 release(conn, key)
         raise
-    with studio.db.as_user(user_id) as conn:
-        charge = None if work.imported else engines.charge("text", draft.provider, draft.model, draft.usage,
-                                                         stage_cost.feed_cost(stage(number)).task)
-        row = save_version(
-            conn, ref.branch_id, number, stage_content(number, draft), seen_version,
-            cost_credits=charge.credits if charge else 0, input_versions=_input_versions(conn, ref.branch_id, number),
-            **_provenance(draft),
-        )
-        apply_change(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), row["id"], preview, acknowledged)
-        spec = stage(number)
-        for step in (spec.sync_rows, None if work.imported else spec.after_generate):
-            if step:
-                resolve(step)(conn, ref, row)
-        if charge is not None:
-            settle(conn, key, charge)
+
+
+def _save_draft(conn: psycopg.Connection, engines: Engines, ref: ProjectRef, work: Plan, draft: StageDraft,
+                seen_version: int, preview: ChangePreview, acknowledged: bool, key: str | None) -> dict:
+    """One transaction: version n+1 with its provenance, the previewed invalidation, the stage's rows, the charge."""
+    number, spec = work.number, stage(work.number)
+    charge = None if work.imported else engines.charge("text", draft.provider, draft.model, draft.usage,
+                                                     stage_cost.feed_cost(spec).task)
+    row = save_version(
+        conn, ref.branch_id, number, stage_content(number, draft), seen_version,
+        cost_credits=charge.credits if charge else 0, input_versions=_input_versions(conn, ref.branch_id, number),
+        **_provenance(draft),
+    )
+    apply_change(conn, ref.branch_id, change_for_stage_edit(number, "regenerate"), row["id"], preview, acknowledged)
+    for step in (spec.sync_rows, None if work.imported else spec.after_generate):
+        if step:
+            resolve(step)(conn, ref, row)
+    if charge is not None and key is not None:
+        settle(conn, key, charge)
     return row
+
+
+def _version(conn: psycopg.Connection, branch_id: UUID, number: int, version: int) -> dict:
+    """A stage version already written (settled with it, in one transaction)."""
+    return next(v for v in stage_rows.versions(conn, branch_id, number) if v["version"] == version)
 
 
 def beats_back_in_sync(conn: psycopg.Connection, ref: ProjectRef, row: dict) -> None:

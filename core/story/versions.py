@@ -68,18 +68,25 @@ def save_version(
     conn: psycopg.Connection, branch_id: UUID, number: int, content: dict, seen_version: int, **fields: object
 ) -> dict:
     """Write version seen_version+1, refused if someone saved a newer one since `seen_version`."""
-    latest = stage_rows.latest(conn, branch_id, number)
+    latest = require_seen(conn, branch_id, number, seen_version)
     current = latest["version"] if latest else 0
-    if current != seen_version:
-        raise EditConflict(
-            f"Stage {number} changed in another session (now version {current}); reload to see it before saving."
-        )
     fields.setdefault("inherited_from_stage_id", latest["id"] if latest else None)
     try:
         with conn.transaction():  # a savepoint, so a lost race leaves the caller's transaction usable
             return stage_rows.insert_version(conn, branch_id, number, current + 1, content, **fields)
     except psycopg.errors.UniqueViolation as exc:
         raise EditConflict(f"Stage {number} was saved by another session a moment ago; reload.") from exc
+
+
+def require_seen(conn: psycopg.Connection, branch_id: UUID, number: int, seen_version: int) -> dict | None:
+    """The latest version, refused (EditConflict) unless it is the one the creator saw."""
+    latest = stage_rows.latest(conn, branch_id, number)
+    current = latest["version"] if latest else 0
+    if current != seen_version:
+        raise EditConflict(
+            f"Stage {number} changed in another session (now version {current}); reload to see it before saving."
+        )
+    return latest
 
 
 def lock(conn: psycopg.Connection, branch_id: UUID, number: int, version: int) -> dict:
