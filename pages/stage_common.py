@@ -11,7 +11,9 @@ import streamlit as st
 
 from core.changes import ChangePreview, has_downstream_work
 from core.estimates import Estimate
-from core.errors import AiuteurError, BudgetExceeded, EditConflict, ProviderError, StageFrozen, StageNotReady
+from core.errors import (
+    AiuteurError, BudgetExceeded, EditConflict, ProviderError, StageFrozen, StageIncomplete, StageNotReady,
+)
 from core.pipeline import stage
 from core.projects import ProjectRef
 from core.runtime import Studio
@@ -78,7 +80,7 @@ def run_action(action: Callable[[], object], *, retry_key: str) -> object | None
             st.button("Retry", key=f"retry_{retry_key}", icon=":material/refresh:", on_click=_replay, args=(retry_key,))
     except BudgetExceeded as exc:
         st.error(str(exc), icon=":material/savings:")
-    except (EditConflict, StageFrozen, StageNotReady) as exc:
+    except (EditConflict, StageFrozen, StageIncomplete, StageNotReady) as exc:
         st.warning(str(exc))
     except AiuteurError as exc:
         st.error(str(exc))
