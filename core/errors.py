@@ -53,8 +53,9 @@ class AuthError(AiuteurError):
 
 
 class ConfirmationPending(AuthError):
-    def __init__(self, email: str) -> None:
-        super().__init__(f"Account created: check your email ({email}) to confirm it, then sign in.")
+    def __init__(self, email: str, waiting: bool = False) -> None:
+        done = "This account isn't confirmed yet" if waiting else "Almost there"
+        super().__init__(f"{done}: check your email ({email}) to confirm the account, then sign in.")
 
 
 class TooManyAttempts(AuthError):
