@@ -25,6 +25,7 @@ from db import stages as stage_rows
 from stages.assets import AssetSet, VisualStyle
 from stages.beats import BeatSheet, apply_beat_edits
 from stages.script import parse_master_script
+from stages.treatment import Treatment
 
 
 def stage_view(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> StageView:
@@ -80,6 +81,10 @@ def choose_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, seen_versio
     text = (prose if prose is not None else variants[variant]["prose"]).strip()
     if not text:
         raise InputRejected({"prose_treatment": "a treatment can't be empty"})
+    try:
+        Treatment.model_validate({**variants[variant], "prose": text})
+    except ValidationError as exc:
+        raise rejected_input(exc, root="prose_treatment") from exc
     changed = {"selected_variant": variant, "prose_edited": text != variants[variant]["prose"]}
     return _save_edit(studio, user_id, ref, 2, {**content, "selected_variant": variant, "prose_treatment": text},
                       seen_version, changed, **confirm)
@@ -102,7 +107,10 @@ def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
     """An edited screenplay as a new version (scenes re-parsed); a locked beat sheet goes out of date."""
     if not text.strip():
         raise InputRejected({"formatted_script": "the script can't be empty"})
-    script = parse_master_script(text).model_dump(mode="json")
+    try:
+        script = parse_master_script(text).model_dump(mode="json")
+    except ValidationError as exc:  # too long, say
+        raise rejected_input(exc, root="formatted_script") from exc
     with studio.db.as_user(user_id) as conn:
         content = dict(_editable(conn, ref.branch_id, 4)["content"])
     return _save_edit(studio, user_id, ref, 4, {**content, **script, "sync_status": "synced"}, seen_version,

@@ -219,3 +219,13 @@ def test_a_key_with_or_without_its_extension_is_a_key(tmp_path):
     store = MediaStore(tmp_path)
     assert store.put(PNG, ".png") == KEY and store.exists(KEY)
     assert store.path(KEY[:-4]) == tmp_path / KEY[:2] / KEY[:-4]
+
+
+def test_an_overlong_script_or_treatment_edit_is_a_sentence_not_a_traceback(studio, story_input_through_assets):
+    from stages.script import MAX_SCRIPT_CHARS
+
+    user, ref, _ = story_input_through_assets
+    with pytest.raises(InputRejected) as script:
+        story_edits.save_script(studio, user.id, ref, 1, "INT. ROOM - DAY\n\n" + "x" * MAX_SCRIPT_CHARS)
+    assert script.value.field_errors["formatted_script"].startswith("this is ")
+    assert "the limit is" in script.value.field_errors["formatted_script"]
