@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import AuthError, InputRejected
+from core.errors import AuthError, ConfirmationPending, InputRejected
 from pages.ui import session as common
 
 studio = common.studio()
@@ -20,7 +20,7 @@ with sign_in_tab, st.form("sign_in"):
     password = st.text_input("Password", type="password", key="sign_in_password")
     if st.form_submit_button("Sign in", type="primary"):
         try:
-            common.sign_in_as(common.auth().sign_in(email, password))
+            common.sign_in_as(common.auth().sign_in(email, password, client=common.client_id()))
         except AuthError as exc:
             st.error(str(exc))
         else:
@@ -35,6 +35,8 @@ with sign_up_tab, st.form("sign_up"):
         except InputRejected as exc:
             for field, message in exc.field_errors.items():
                 st.error(f"{field.capitalize()}: {message}")
+        except ConfirmationPending as exc:
+            st.info(str(exc), icon=":material/mark_email_unread:")
         except AuthError as exc:
             st.error(str(exc))
         else:

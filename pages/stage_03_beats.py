@@ -66,13 +66,22 @@ def beat_rows(edited: pd.DataFrame, beats: list[dict]) -> list[dict]:
     keyed = []
     for position, row in enumerate(edited.to_dict("records")):
         known = None if _blank(row["id"]) else row["id"]
-        order = math.inf if _blank(row["order"]) else float(row["order"])
+        order = _sort_order(row["order"])
         moved = -1 if known is None else (order > was.get(known, order)) - (order < was.get(known, order))
         keyed.append(((order, moved, position), {
             "id": known, "text": "" if _blank(row["text"]) else str(row["text"]),
             "label": "" if _blank(row["label"]) else str(row["label"]),
+            "order": None if _blank(row["order"]) else row["order"],  # checked by save_beats
         }))
     return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _sort_order(value: object) -> float:
+    """Where a row sorts: its order number, or last when it has none (or not a number: save refuses it)."""
+    try:
+        return math.inf if _blank(value) else float(value)
+    except (TypeError, ValueError):
+        return math.inf
 
 
 def unchanged(rows: list[dict], beats: list[dict]) -> bool:

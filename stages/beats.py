@@ -134,22 +134,36 @@ def beat_id(order: int, text: str) -> str:
     return f"b{order:02d}-{hashlib.sha256(text.strip().encode('utf-8')).hexdigest()[:6]}"
 
 
+class BeatEdit(BaseModel):
+    """One row of the creator's edited beat table; `order` only has to be a number (the row's place orders it)."""
+
+    id: str | None = None
+    text: str | None = ""
+    label: str | None = ""
+    order: Annotated[int, Field(ge=1)] | None = None
+
+
+class BeatEdits(BaseModel):
+    beats: list[BeatEdit]
+
+
 def apply_beat_edits(sheet: BeatSheet, rows: list[dict]) -> BeatSheet:
-    """The creator's edited table (rows of id?, text, label?, in the new order) as a new `BeatSheet`.
+    """The creator's edited table (rows of id?, text, label?, order?, in the new order) as a new `BeatSheet`.
 
     A row whose text differs from its beat's, or a new row (no known id), is `manually_edited`; rows
-    with empty text are deleted beats; order is renumbered 1..n.
+    with empty text are deleted beats; order is renumbered 1..n. Raises pydantic's ValidationError,
+    located by row (`beats`, index, field), for a row or a sheet that isn't valid.
     """
     known = {beat.id: beat for beat in sheet.beats}
-    beats: list[Beat] = []
-    for row in rows:
-        text = str(row.get("text") or "").strip()
+    beats: list[dict] = []
+    for row in BeatEdits.model_validate({"beats": rows}).beats:
+        text = (row.text or "").strip()
         if not text:
             continue
-        old = known.get(str(row.get("id") or ""))
+        old = known.get(row.id or "")
         edited = old is None or old.manually_edited or old.text != text
         order = len(beats) + 1
-        new_id = old.id if old and old.id not in {b.id for b in beats} else beat_id(order, f"{text}#{len(rows)}")
-        beats.append(Beat(id=new_id, order=order, text=text, manually_edited=edited,
-                          label=str(row.get("label") or (old.label if old else ""))))
-    return BeatSheet(beats=beats)
+        new_id = old.id if old and old.id not in {b["id"] for b in beats} else beat_id(order, f"{text}#{len(rows)}")
+        beats.append({"id": new_id, "order": order, "text": text, "manually_edited": edited,
+                      "label": row.label or (old.label if old else "")})
+    return BeatSheet.model_validate({"beats": beats})

@@ -73,7 +73,7 @@ def _empty_everything(studio: Studio) -> None:
         tables = [row["tablename"] for row in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
         conn.execute(
-            sql.SQL("TRUNCATE {}, auth.users CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+            sql.SQL("TRUNCATE {}, auth.users, aiuteur_private.sign_in_failures CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
         )
     studio.redis.flushdb()
 

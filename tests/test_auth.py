@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 
-from core.errors import EmailTaken, InputRejected, InvalidCredentials
+from core.errors import EmailTaken, InputRejected, InvalidCredentials, TooManyAttempts
 from core.runtime.auth import MIN_PASSWORD, LocalAuth
 
 pytestmark = pytest.mark.db
@@ -113,3 +114,77 @@ def test_an_account_without_a_password_cannot_be_signed_into(studio, auth):
     for password in ("", PASSWORD):
         with pytest.raises(InvalidCredentials):
             auth.sign_in(EMAIL, password)
+
+
+# --- repeated failures are slowed down --------------------------------------------------------------
+
+
+def _fail(auth, times: int, email: str = EMAIL, client: str = "browser-1") -> None:
+    for _ in range(times):
+        with pytest.raises(InvalidCredentials):
+            auth.sign_in(email, "not the password", client=client)
+
+
+def _age_failures(studio, seconds: int) -> None:
+    """Move every recorded failure `seconds` into the past, as waiting that long would."""
+    with studio.db.as_service() as conn:
+        conn.execute("UPDATE aiuteur_private.sign_in_failures SET failed_at = failed_at - make_interval(secs => %s)",
+                     [seconds])
+
+
+def test_five_failures_make_the_account_wait_even_for_the_right_password(studio, auth):
+    auth.sign_up(EMAIL, PASSWORD)
+    _fail(auth, 5)
+
+    with pytest.raises(TooManyAttempts) as refused:
+        auth.sign_in(EMAIL, PASSWORD, client="another-browser")
+    assert 25 <= refused.value.retry_after <= 30
+    assert str(refused.value) == f"Too many attempts; try again in {refused.value.retry_after} seconds."
+    assert _account_rows(studio)[0]["last_sign_in_at"] is None  # the password was not even checked
+
+    _age_failures(studio, 31)
+    assert auth.sign_in(EMAIL, PASSWORD).email == EMAIL
+    _fail(auth, 4)  # a success starts the account's count again
+    assert auth.sign_in(EMAIL, PASSWORD).email == EMAIL
+
+
+def test_the_wait_grows_with_each_failure_after_the_limit(studio, auth):
+    auth.sign_up(EMAIL, PASSWORD)
+    _fail(auth, 5)
+    _age_failures(studio, 31)
+    _fail(auth, 1)  # the sixth
+    with pytest.raises(TooManyAttempts) as refused:
+        auth.sign_in(EMAIL, PASSWORD)
+    assert 55 <= refused.value.retry_after <= 60
+
+
+def test_refused_attempts_are_not_counted_as_failures(studio, auth):
+    auth.sign_up(EMAIL, PASSWORD)
+    _fail(auth, 5)
+    for _ in range(10):
+        with pytest.raises(TooManyAttempts):
+            auth.sign_in(EMAIL, "still guessing", client="browser-1")
+    _age_failures(studio, 31)
+    assert auth.sign_in(EMAIL, PASSWORD).email == EMAIL
+
+
+def test_one_client_guessing_many_accounts_is_slowed_but_others_are_not(studio, auth):
+    auth.sign_up(EMAIL, PASSWORD)
+    for n in range(20):
+        _fail(auth, 1, email=f"guess{n}@lighthouse.example", client="guesser")
+
+    with pytest.raises(TooManyAttempts):
+        auth.sign_in(EMAIL, PASSWORD, client="guesser")
+    assert auth.sign_in(EMAIL, PASSWORD, client="mara's browser").email == EMAIL
+
+
+def test_the_app_roles_cannot_read_or_clear_the_failures(studio, auth):
+    mara = auth.sign_up(EMAIL, PASSWORD)
+    _fail(auth, 2)
+    for statement in ("SELECT * FROM aiuteur_private.sign_in_failures",
+                      "DELETE FROM aiuteur_private.sign_in_failures"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with studio.db.as_user(mara.id) as conn:
+                conn.execute(statement)
+    with studio.db.as_service() as conn:
+        assert conn.execute("SELECT count(*) AS n FROM aiuteur_private.sign_in_failures").fetchone()["n"] == 2

@@ -477,3 +477,19 @@ def test_the_library_page_lists_my_assets_with_their_images(studio, creator, sto
     assert texts(at, "title") == ["My asset library"]
     names = [a["name"] for a in asset_rows(studio, creator, first)[:2]]
     assert sorted(caption for image in at.image for caption in image.captions) == sorted(names)
+
+
+@pytest.mark.parametrize("forged", ["../../etc/passwd", "0" * 64 + ".png"], ids=["path", "not this film's image"])
+def test_an_asset_table_with_a_forged_image_key_is_refused_and_changes_nothing(studio, creator, story_input, forged):
+    ref = made_through(studio, creator, story_input, through=4)
+    at = ok(click(ok(open_page(creator, ref, STAGE_5)), "Extract the assets"))
+    before = (latest(studio, creator, ref, 5), asset_rows(studio, creator, ref))
+
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {0: {"image_key_url": forged}},
+                                               "added_rows": [], "deleted_rows": []}
+    at = click(at.run(), "Save assets")
+
+    assert not at.exception
+    (refusal,) = texts(at, "error")
+    assert "asset 1, image:" in refusal and "errors.pydantic.dev" not in refusal
+    assert (latest(studio, creator, ref, 5), asset_rows(studio, creator, ref)) == before

@@ -436,3 +436,26 @@ def test_beats_out_of_date_with_an_edited_script_say_so(studio, make_user, proje
 
     assert any("Out of date with the script" in w.value for w in at.warning)
     assert not any(b.key == "s3_lock" for b in at.button)
+
+
+@pytest.mark.parametrize(
+    ("edit", "sentence"),
+    [
+        ({"edited_rows": {1: {"order": 0}}}, "beats: beat 1, order: use 1 or more"),
+        ({"edited_rows": {0: {"text": "x" * 4_001}}}, "beats: beat 1, text: this is 4,001 characters; the limit is 4,000"),
+        ({"edited_rows": {0: {"label": "y" * 201}}}, "beats: beat 1, label: this is 201 characters; the limit is 200"),
+    ],
+    ids=["order below one", "text too long", "label too long"],
+)
+def test_a_bad_beat_edit_says_what_is_wrong_and_writes_nothing(studio, make_user, project_input, edit, sentence):
+    user = make_user()
+    ref = create_project(studio.db, user.id, project_input)
+    treatment_locked(studio, user, ref)
+    story.generate(studio, user.id, ref, 3, seen_version=0)
+    at = open_page(user, ref, BEATS)
+
+    click(edit_table(at, edit).run(), "s3_save")
+
+    assert [e.value for e in at.error] == [sentence]
+    assert "keep at least one beat" not in said(at) and "errors.pydantic.dev" not in said(at)
+    assert len(versions(studio, user, ref, 3)) == 1

@@ -199,3 +199,64 @@ def test_the_sidebar_picks_the_project_every_stage_page_works_on(studio, make_us
     at.switch_page("pages/stage_01_input.py").run()
     assert next(w for w in at.text_input if w.label == "Title").value == "The Lighthouse"
     assert at.sidebar.selectbox[0].value == str(lighthouse.project_id)
+
+
+# --- safe edges: confirmation, repeated failures, no secrets on the page ------------------------------
+
+
+def test_five_wrong_passwords_make_the_sixth_attempt_wait(studio, make_user):
+    make_user("mara@example.com", PASSWORD)
+    at = studio_app()
+    for _ in range(5):
+        at = credentials(at, "sign_in", "mara@example.com", "not the password")
+        assert [e.value for e in at.error] == ["That email and password don't match an account."]
+
+    at = credentials(at, "sign_in", "mara@example.com", PASSWORD)
+    (refusal,) = [e.value for e in at.error]
+    assert refusal.startswith("Too many attempts; try again in ") and refusal.endswith(" seconds.")
+    assert_signed_out(at)
+
+
+def test_sign_up_on_a_project_that_confirms_email_signs_nobody_in(studio, monkeypatch):
+    from tests.test_supabase_auth import ANON_KEY, FakeGoTrue
+
+    st.cache_resource.clear()  # the studio and authenticator of earlier tests are local-auth ones
+    try:
+        with FakeGoTrue(confirm_email=True) as gotrue, monkeypatch.context() as env:
+            env.setenv("SUPABASE_URL", gotrue.url)
+            env.setenv("SUPABASE_KEY", ANON_KEY)
+            at = credentials(studio_app(), "sign_up", "mara@example.com", PASSWORD)
+    finally:
+        st.cache_resource.clear()
+
+    assert not at.error
+    assert [i.value for i in at.info] == [
+        "Almost there: check your email (mara@example.com) to confirm the account, then sign in."]
+    assert_signed_out(at)
+    assert account(studio, "mara@example.com") is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "url", "said"),
+    [
+        ("DATABASE_URL", "postgresql://mara:hunter2-db-secret@127.0.0.1:1/nope", "Can't reach the database"),
+        ("DATABASE_URL", "postgresql://mara:hunter2-db-secret@127.0.0.1:notaport/nope", "Can't reach the database"),
+        ("REDIS_URL", "redis://:hunter2-redis-secret@127.0.0.1:1/0", "Can't reach Redis at redis://:***@127.0.0.1:1/0"),
+    ],
+    ids=["database refused", "database url malformed", "redis refused"],
+)
+def test_an_unreachable_service_is_explained_without_its_password(studio, monkeypatch, variable, url, said):
+    st.cache_resource.clear()
+    try:
+        with monkeypatch.context() as env:
+            env.setenv(variable, url)
+            at = studio_app()
+    finally:
+        st.cache_resource.clear()
+
+    assert not at.exception
+    (error,) = at.error
+    assert "Aiuteur can't start" in error.value and said in error.value
+    shown = "\n".join(str(e.value) for kind in ("error", "info", "warning", "markdown", "caption")
+                      for e in getattr(at, kind))
+    assert "hunter2" not in shown

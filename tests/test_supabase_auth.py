@@ -8,6 +8,11 @@ in their documented wire format:
                                           expires_at, refresh_token, user}; 422 user_already_exists
   POST /auth/v1/token?grant_type=password 200 session (same shape); 400 invalid_credentials
 
+With ``confirm_email=True`` the project requires email confirmation, as GoTrue does with autoconfirm
+off: sign-up answers 200 with the bare user (no session, ``confirmation_sent_at`` set); a second
+sign-up for a taken address answers the same shape with a fresh id (GoTrue hides which addresses
+exist); a password sign-in before ``confirm(email)`` is 400 ``email_not_confirmed``.
+
 Errors come in GoTrue's legacy body ``{"code": 400, "error_code": ..., "msg": ...}`` by default;
 ``error_format="2024-01-01"`` answers as GoTrue does for clients that send
 ``X-Supabase-Api-Version: 2024-01-01`` (supabase-py does): ``{"code": ..., "message": ...}`` with
@@ -29,7 +34,7 @@ from uuid import UUID
 
 import pytest
 
-from core.errors import AuthError, EmailTaken, InputRejected, InvalidCredentials
+from core.errors import AuthError, ConfirmationPending, EmailTaken, InputRejected, InvalidCredentials, TooManyAttempts
 from core.runtime.auth import MIN_PASSWORD, LocalAuth, SupabaseAuth, authenticator
 from core.runtime.settings import Settings
 from tests.fake_apis import LocalServer
@@ -64,8 +69,9 @@ class Seen:
 class FakeGoTrue(LocalServer):
     """Supabase Auth (GoTrue) answering sign-up and password sign-in in its wire format."""
 
-    def __init__(self, error_format: str = "legacy") -> None:
+    def __init__(self, error_format: str = "legacy", confirm_email: bool = False) -> None:
         self.error_format = error_format
+        self.confirm_email = confirm_email
         self.requests: list[Seen] = []
         self.accounts: dict[str, dict] = {}  # email -> {"id", "password", "created_at"}
         super().__init__()
@@ -73,8 +79,12 @@ class FakeGoTrue(LocalServer):
     def add_account(self, email: str, password: str) -> str:
         """An account made elsewhere (another app on the same Supabase project); returns its id."""
         user_id = str(uuid.uuid4())
-        self.accounts[email] = {"id": user_id, "password": password, "created_at": _now()}
+        self.accounts[email] = {"id": user_id, "password": password, "created_at": _now(), "confirmed": True}
         return user_id
+
+    def confirm(self, email: str) -> None:
+        """The creator opened the link in the confirmation email."""
+        self.accounts[email]["confirmed"] = True
 
     # --- GoTrue behaviour -------------------------------------------------------------------------
 
@@ -82,6 +92,8 @@ class FakeGoTrue(LocalServer):
         body = seen.json or {}
         email, password = (body.get("email") or "").strip().lower(), body.get("password") or ""
         if seen.path == "/auth/v1/signup":
+            if self.confirm_email:
+                return self.sign_up_to_confirm(email, password)
             if email in self.accounts:
                 return self.error(422, "user_already_exists", "User already registered")
             self.add_account(email, password)
@@ -90,9 +102,21 @@ class FakeGoTrue(LocalServer):
             account = self.accounts.get(email)
             if account is None or account["password"] != password:
                 return self.error(400, "invalid_credentials", "Invalid login credentials")
+            if not account["confirmed"]:
+                return self.error(400, "email_not_confirmed", "Email not confirmed")
             account["last_sign_in_at"] = _now()
             return 200, self.session(email)
         return self.error(404, "not_found", "Not found")
+
+    def sign_up_to_confirm(self, email: str, password: str) -> tuple[int, dict]:
+        """The bare user and no session; a taken address gets a look-alike user with a fresh id."""
+        if email not in self.accounts:
+            self.add_account(email, password)
+            self.accounts[email]["confirmed"] = False
+            user = self.user(email)
+        else:
+            user = self.user(email) | {"id": str(uuid.uuid4()), "identities": []}
+        return 200, user | {"email_confirmed_at": None, "confirmed_at": None, "confirmation_sent_at": _now()}
 
     def error(self, status: int, code: str, message: str) -> tuple[int, dict]:
         if self.error_format == "2024-01-01":
@@ -100,9 +124,15 @@ class FakeGoTrue(LocalServer):
         return status, {"code": status, "error_code": code, "msg": message}
 
     def session(self, email: str) -> dict:
+        account, now = self.accounts[email], int(time.time())
+        access_token = fake_jwt({"aud": "authenticated", "exp": now + 3600, "iat": now, "sub": account["id"],
+                                 "email": email, "role": "authenticated", "session_id": str(uuid.uuid4())})
+        return {"access_token": access_token, "token_type": "bearer", "expires_in": 3600,
+                "expires_at": now + 3600, "refresh_token": uuid.uuid4().hex[:12], "user": self.user(email)}
+
+    def user(self, email: str) -> dict:
         account = self.accounts[email]
-        now = int(time.time())
-        user = {
+        return {
             "id": account["id"],
             "aud": "authenticated",
             "role": "authenticated",
@@ -130,10 +160,6 @@ class FakeGoTrue(LocalServer):
             "updated_at": _now(),
             "is_anonymous": False,
         }
-        access_token = fake_jwt({"aud": "authenticated", "exp": now + 3600, "iat": now, "sub": account["id"],
-                                 "email": email, "role": "authenticated", "session_id": str(uuid.uuid4())})
-        return {"access_token": access_token, "token_type": "bearer", "expires_in": 3600,
-                "expires_at": now + 3600, "refresh_token": uuid.uuid4().hex[:12], "user": user}
 
     # --- HTTP ---------------------------------------------------------------------------------------
 
@@ -334,3 +360,51 @@ def test_authenticator_stays_local_without_both_settings(studio, gotrue, service
     values = {"SUPABASE_URL": gotrue.url, "SUPABASE_KEY": ANON_KEY, missing: ""}
     settings = Settings(_env_file=None, DATABASE_URL=service_urls["database"], **values)
     assert isinstance(authenticator(settings, studio.db), LocalAuth)
+
+
+# --- a project that confirms email first ---------------------------------------------------------
+
+
+@pytest.fixture
+def confirming(studio):
+    """A fake GoTrue whose project requires email confirmation, and a SupabaseAuth on it."""
+    with FakeGoTrue(confirm_email=True) as api:
+        yield api, SupabaseAuth(api.url, ANON_KEY, studio.db)
+
+
+def test_sign_up_needing_confirmation_signs_nobody_in_and_claims_nothing(studio, confirming):
+    gotrue, auth = confirming
+    with pytest.raises(ConfirmationPending) as pending:
+        auth.sign_up(EMAIL, PASSWORD)
+    assert "check your email" in str(pending.value) and EMAIL in str(pending.value)
+    assert _local_users(studio) == []
+
+    with pytest.raises(ConfirmationPending, match="isn't confirmed yet"):
+        auth.sign_in(EMAIL, PASSWORD)
+    assert _local_users(studio) == []
+
+    gotrue.confirm(EMAIL)
+    signed_in = auth.sign_in(EMAIL, PASSWORD)
+    assert signed_in.id == UUID(gotrue.accounts[EMAIL]["id"])
+    assert [row["id"] for row in _local_users(studio)] == [signed_in.id]
+
+
+def test_signing_up_with_someone_elses_address_claims_nothing(studio, confirming):
+    gotrue, auth = confirming
+    owner = gotrue.add_account(EMAIL, PASSWORD)  # confirmed, made elsewhere
+    with pytest.raises(ConfirmationPending):
+        auth.sign_up(EMAIL, "the squatter's own secret")
+    assert _local_users(studio) == []
+    assert auth.sign_in(EMAIL, PASSWORD).id == UUID(owner)
+
+
+def test_repeated_wrong_passwords_are_refused_before_reaching_supabase(studio, gotrue, auth):
+    auth.sign_up(EMAIL, PASSWORD)
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            auth.sign_in(EMAIL, "not the password", client="browser-1")
+    asked = len(gotrue.requests)
+
+    with pytest.raises(TooManyAttempts, match=r"^Too many attempts; try again in \d+ seconds\.$"):
+        auth.sign_in(EMAIL, PASSWORD, client="browser-2")
+    assert len(gotrue.requests) == asked

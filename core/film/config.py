@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core.errors import InputRejected
+from core.errors import InputRejected, rejected_input
 
 MAX_NARRATIVE_CHARS = 150_000  # about 25,000 words: a novella to condense, not a library
 MAX_UPLOAD_BYTES = 1_000_000
@@ -120,43 +120,7 @@ def validate_project_config(raw: dict[str, object]) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(raw)
     except ValidationError as exc:
-        raise InputRejected(_field_errors(exc)) from exc
-
-
-def _field_errors(exc: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else ""
-        message = _plain_message(error)
-        if not field and ": " in message:  # model-level checks name their field first
-            field, message = message.split(": ", 1)
-        errors.setdefault(field or "form", message)
-    return errors
-
-
-def _plain_message(error: dict) -> str:
-    """Pydantic's message in a creator's words, for the checks a form field trips most."""
-    ctx, given = error.get("ctx") or {}, error.get("input")
-    match error["type"]:
-        case "string_too_short" if ctx.get("min_length") == 1:
-            return "this can't be empty"
-        case "string_too_long":
-            return f"this is {len(given):,} characters; the limit is {ctx['max_length']:,}"
-        case "too_long":
-            return f"choose at most {ctx['max_length']}"
-        case "greater_than_equal":
-            return f"use {_number(ctx['ge'])} or more"
-        case "less_than_equal":
-            return f"use {_number(ctx['le'])} or less"
-        case "enum":
-            return f"choose one of {ctx['expected']}"
-        case "missing":
-            return "this is required"
-    return error["msg"].removeprefix("Value error, ")
-
-
-def _number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+        raise rejected_input(exc, item="entry") from exc
 
 
 def decode_upload(name: str, data: bytes) -> str:

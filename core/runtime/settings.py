@@ -6,12 +6,41 @@ Nothing in `core` or `db` reads `os.environ` itself.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+HIDDEN = "***"
+# scheme://user:password@host — the password runs to the last "@" before the path (it may hold an "@").
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:@/\s]*):(?P<password>[^/\s]*)@", re.IGNORECASE)
+_SECRET_PARAM = re.compile(
+    r"(?P<name>\b(?:password|passwd|pwd|sslpassword|api[_-]?key|apikey|key|token|secret)\s*=\s*)"
+    r"(?P<value>'[^']*'|[^\s&;,'\"]+)", re.IGNORECASE,
+)
+_SECRET_FIELDS = ("supabase_key", "openai_api_key", "anthropic_api_key", "google_api_key")
+_URL_FIELDS = ("database_url", "redis_url", "supabase_url", "openai_base_url", "anthropic_base_url", "google_base_url")
+
+
+def redact(text: object, *urls: str | None) -> str:
+    """`text` with credentials hidden: URL passwords, `password=`/`key=`-style values, and the passwords of
+    `urls` wherever they appear (a driver's message may quote part of a malformed connection string)."""
+    shown = _SECRET_PARAM.sub(lambda m: m["name"] + HIDDEN, _URL_PASSWORD.sub(rf"\g<head>:{HIDDEN}@", str(text)))
+    for password in {p for url in urls for p in _passwords(url)}:
+        shown = shown.replace(password, HIDDEN)
+    return shown
+
+
+def _passwords(url: str | None) -> set[str]:
+    try:
+        password = urlsplit(url).password if url and "://" in url else None
+    except ValueError:
+        password = None
+    found = {m["value"].strip("'") for m in _SECRET_PARAM.finditer(url or "")}
+    return {p for p in (password, unquote(password or ""), *found) if p and len(p) >= 3}
 
 
 class Settings(BaseSettings):
@@ -94,6 +123,16 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def __repr_args__(self):
+        """What repr() and str() show: every setting, with passwords and keys hidden."""
+        for name, value in super().__repr_args__():
+            if name in _SECRET_FIELDS and value is not None:
+                yield name, HIDDEN
+            elif name in _URL_FIELDS and value is not None:
+                yield name, redact(value)
+            else:
+                yield name, value
 
     @property
     def uses_supabase_auth(self) -> bool:

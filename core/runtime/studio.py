@@ -16,7 +16,7 @@ from rq import Queue, Worker
 from core.errors import ServiceUnavailable
 from core.runtime.engines import Engines, build_engines
 from core.runtime.media import MediaStore
-from core.runtime.settings import REPO_ROOT, Settings
+from core.runtime.settings import REPO_ROOT, Settings, redact
 from db import embedded, migrate
 from db.database import Database, check_reachable
 
@@ -71,18 +71,19 @@ def _require_database(url: str, *, embedded_server: bool) -> None:
             else "Check DATABASE_URL: host, port, database name, user and password, and that the server "
             "accepts connections from this machine. Unset it to use the embedded PostgreSQL."
         )
-        raise ServiceUnavailable(f"Can't reach the database: {_first_line(exc)}", hint) from exc
+        # `from None`: the driver's own message may quote the connection string; only its redacted line goes on
+        raise ServiceUnavailable(f"Can't reach the database: {redact(_first_line(exc), url)}", hint) from None
 
 
 def _connect_redis(url: str) -> redis.Redis:
-    connection = redis.Redis.from_url(url, socket_connect_timeout=3)
     try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=3)
         connection.ping()
-    except (redis.ConnectionError, OSError) as exc:
+    except (redis.RedisError, OSError, ValueError) as exc:  # ValueError: not a redis:// URL at all
         raise ServiceUnavailable(
-            f"Can't reach Redis at {url}: {_first_line(exc)}",
+            f"Can't reach Redis at {redact(url, url)}: {redact(_first_line(exc), url)}",
             "Check REDIS_URL, or unset it to use the embedded Redis.",
-        ) from exc
+        ) from None
     return connection
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 import psycopg
 
 from core.costs.ledger import ChargedTo, is_paid, release, require_room, reserve, settle
-from core.errors import InputRejected, NotFound, StageFrozen
+from core.errors import InputRejected, NotFound, StageFrozen, StageIncomplete
 from core.pipeline import stage
 from core.runtime import jobs
 from core.runtime.engines import Engines, model_key
@@ -215,7 +215,7 @@ def complete_for_lock(studio: Studio, user_id: UUID, ref: ProjectRef, row: dict)
 def require_drawn(conn, ref: ProjectRef, content: dict) -> None:
     """Assets lock once a style is saved and every asset has its reference image."""
     if not content.get("visual_style"):
-        raise StageFrozen("Choose and save a visual style before locking the assets.")
+        raise StageIncomplete("Choose and save a visual style before locking the assets.")
     missing = [a["name"] for a in asset_rows.branch_assets(conn, ref.branch_id) if not a["image_key_url"]]
     if missing:
-        raise StageFrozen(f"{len(missing)} asset(s) still need a reference image: {', '.join(missing[:5])}.")
+        raise StageIncomplete(f"{len(missing)} asset(s) still need a reference image: {', '.join(missing[:5])}.")

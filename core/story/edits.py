@@ -10,10 +10,12 @@ from __future__ import annotations
 from uuid import UUID
 
 import psycopg
+from pydantic import ValidationError
 
-from core.errors import InputRejected, NotFound, StageFrozen
+from core.errors import InputRejected, NotFound, StageIncomplete, rejected_input
 from core.invalidation.changes import ChangePreview, apply_change, build_preview, change_for_stage_edit
 from core.pipeline import resolve, scene_source, stage
+from core.runtime.media import is_media_key
 from core.runtime.studio import Studio
 from core.story import versions
 from core.story.projects import ProjectRef
@@ -24,6 +26,7 @@ from db import stages as stage_rows
 from stages.assets import AssetSet, VisualStyle
 from stages.beats import BeatSheet, apply_beat_edits
 from stages.script import parse_master_script
+from stages.treatment import Treatment
 
 
 def stage_view(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> StageView:
@@ -79,6 +82,10 @@ def choose_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, seen_versio
     text = (prose if prose is not None else variants[variant]["prose"]).strip()
     if not text:
         raise InputRejected({"prose_treatment": "a treatment can't be empty"})
+    try:
+        Treatment.model_validate({**variants[variant], "prose": text})
+    except ValidationError as exc:
+        raise rejected_input(exc, root="prose_treatment") from exc
     changed = {"selected_variant": variant, "prose_edited": text != variants[variant]["prose"]}
     return _save_edit(studio, user_id, ref, 2, {**content, "selected_variant": variant, "prose_treatment": text},
                       seen_version, changed, **confirm)
@@ -90,8 +97,8 @@ def save_beats(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int
         content = dict(_editable(conn, ref.branch_id, 3)["content"])
     try:
         sheet = apply_beat_edits(BeatSheet.model_validate({"beats": content["beats"]}), rows)
-    except ValueError as exc:
-        raise InputRejected({"beats": "keep at least one beat with some text"}) from exc
+    except ValidationError as exc:
+        raise rejected_input(exc, root="beats", item="beat") from exc
     beats = sheet.model_dump(mode="json")["beats"]
     edited = [b["id"] for b in beats if b["manually_edited"]]
     return _save_edit(studio, user_id, ref, 3, {**content, "beats": beats}, seen_version, {"beats": edited}, **confirm)
@@ -101,7 +108,10 @@ def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
     """An edited screenplay as a new version (scenes re-parsed); a locked beat sheet goes out of date."""
     if not text.strip():
         raise InputRejected({"formatted_script": "the script can't be empty"})
-    script = parse_master_script(text).model_dump(mode="json")
+    try:
+        script = parse_master_script(text).model_dump(mode="json")
+    except ValidationError as exc:  # too long, say
+        raise rejected_input(exc, root="formatted_script") from exc
     with studio.db.as_user(user_id) as conn:
         content = dict(_editable(conn, ref.branch_id, 4)["content"])
     return _save_edit(studio, user_id, ref, 4, {**content, **script, "sync_status": "synced"}, seen_version,
@@ -117,20 +127,30 @@ def save_assets(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
     """
     with studio.db.as_user(user_id) as conn:
         content = dict(_editable(conn, ref.branch_id, 5)["content"])
-        linked = {(r["asset_type"], r["name"]): str(r["global_asset_id"])
-                  for r in asset_rows.branch_assets(conn, ref.branch_id) if r["global_asset_id"]}
+        rows = asset_rows.branch_assets(conn, ref.branch_id)
+        linked = {(r["asset_type"], r["name"]): str(r["global_asset_id"]) for r in rows if r["global_asset_id"]}
+        images = {r["image_key_url"] for r in rows + asset_rows.library(conn) if r["image_key_url"]}
+    _require_known_images(assets, images)
     try:
         checked = AssetSet.model_validate({"assets": assets}).model_dump(mode="json")["assets"]
-    except ValueError as exc:
-        raise InputRejected({"assets": str(exc).splitlines()[-1]}) from exc
-    try:
-        chosen = VisualStyle(**style).model_dump() if style else content.get("visual_style")
-    except ValueError as exc:
-        raise InputRejected({"visual_style": str(exc).splitlines()[-1]}) from exc
+        chosen = VisualStyle.model_validate(style).model_dump() if style else content.get("visual_style")
+    except ValidationError as exc:
+        raise rejected_input(exc, root="assets", item="asset") from exc
     checked = [_library_link(asset, given, linked) for asset, given in zip(checked, assets)]
     changed = {"assets": [a["name"] for a in checked if a not in content["assets"]], "visual_style": chosen}
     return _save_edit(studio, user_id, ref, 5, {**content, "assets": checked, "visual_style": chosen}, seen_version,
                       changed, **confirm)
+
+
+def _require_known_images(assets: list[dict], images: set[str]) -> None:
+    """InputRejected unless every image key given is a real key this branch or the creator's library holds."""
+    for number, asset in enumerate(assets, start=1):
+        key = asset.get("image_key_url")
+        if key and not is_media_key(key):
+            raise InputRejected({"assets": f"asset {number}, image: that is not a reference image key"})
+        if key and key not in images:
+            raise InputRejected({"assets": f"asset {number}, image: that image is not one of this film's "
+                                           "or your library's; pull the asset from your library instead"})
 
 
 LIBRARY_LINK = ("global_asset_id", "image_key_url")  # beside an asset pulled from the library: where from, its image
@@ -171,7 +191,7 @@ def _require_complete(conn: psycopg.Connection, ref: ProjectRef, number: int, co
 def require_chosen(conn: psycopg.Connection, ref: ProjectRef, content: dict) -> None:
     """A treatment locks once one of the three variants is chosen."""
     if content.get("selected_variant") is None:
-        raise StageFrozen("Choose one of the three treatments before locking.")
+        raise StageIncomplete("Choose one of the three treatments before locking.")
 
 
 def choose_first_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, row: dict) -> dict:

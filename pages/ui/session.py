@@ -8,6 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import ServiceUnavailable
 from core.runtime.auth import Authenticator, User, authenticator
@@ -50,6 +51,15 @@ def auth() -> Authenticator:
 def current_user() -> User | None:
     raw = st.session_state.get("user")
     return User(UUID(raw["id"]), raw["email"]) if raw else None
+
+
+def client_id() -> str:
+    """Who is signing in, for the per-client sign-in throttle: the browser's address, else this session."""
+    address = getattr(st.context, "ip_address", None)
+    if address:
+        return f"ip:{address}"
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id}" if ctx else ""
 
 
 def sign_in_as(user: User) -> None:

@@ -10,7 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from core.costs.estimates import Estimate
-from core.errors import AiuteurError, BudgetExceeded, EditConflict, ProviderError, StageFrozen, StageNotReady
+from core.errors import (
+    AiuteurError,
+    BudgetExceeded,
+    EditConflict,
+    ProviderError,
+    StageFrozen,
+    StageIncomplete,
+    StageNotReady,
+)
 from core.invalidation.changes import ChangePreview, has_downstream_work
 from core.pipeline import STAGES, scene_source, stage
 from core.runtime.studio import Studio
@@ -79,7 +87,7 @@ def run_action(action: Callable[[], object], *, retry_key: str) -> object | None
             st.button("Retry", key=f"retry_{retry_key}", icon=":material/refresh:", on_click=_replay, args=(retry_key,))
     except BudgetExceeded as exc:
         st.error(str(exc), icon=":material/savings:")
-    except (EditConflict, StageFrozen, StageNotReady) as exc:
+    except (EditConflict, StageFrozen, StageIncomplete, StageNotReady) as exc:
         st.warning(str(exc))
     except AiuteurError as exc:
         st.error(str(exc))
