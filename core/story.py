@@ -170,9 +170,9 @@ def stage_content(number: int, draft: StageDraft) -> dict:
     output = draft.output.model_dump(mode="json")
     if number == 2:
         return {**output, "selected_variant": None, "prose_treatment": ""}
-    if number in (3, 4):
-        return {**output, "sync_status": "synced"}
-    return {**output, "visual_style": None, "assets_locked": False}
+    if number == 5:  # locked or not is the version's status, never a copy in its content
+        return {**output, "visual_style": None}
+    return output  # beats out of date with the script: the beat sheet's status (`outdated`), set on the edit
 
 
 def _provenance(draft: StageDraft) -> dict:

@@ -113,7 +113,7 @@ def test_treatment_generate_pick_edit_regenerate_lock_restore(studio, make_user,
     assert "“The Lighthouse” · expand · 60–180 s · Drama, Mystery · quiet, salt-worn, hopeful" in said(at)
     source = next(e for e in at.main.expander if e.label == "The source narrative")
     assert source.text[0].value.startswith(project_input["narrative"][:80])
-    assert "Three treatments: estimated 0.0000 credits" in said(at)
+    assert "Three treatments: estimated $0.00" in said(at)
 
     # generate: three variants side by side, with provenance and a free ledger row priced as online
     click(at, "s2_generate")
