@@ -22,7 +22,7 @@ FIELD = "budget_credits"
 
 
 def as_budget(raw: object) -> Decimal | None:
-    """A budget from what the creator typed: None or 0 is no cap; otherwise dollars, 0 to MAX_BUDGET."""
+    """A budget from what the creator gave: None (or blank) is no cap; otherwise dollars, 0 to MAX_BUDGET."""
     if raw is None or raw == "":
         return None
     try:
@@ -33,7 +33,7 @@ def as_budget(raw: object) -> Decimal | None:
         raise InputRejected({FIELD: "use 0 or more"})
     if amount > MAX_BUDGET:
         raise InputRejected({FIELD: f"use {MAX_BUDGET:,} or less"})
-    return None if amount == 0 else amount.quantize(Decimal("0.0001"))
+    return amount.quantize(Decimal("0.0001"))
 
 
 def change_budget(conn: psycopg.Connection, project_id: UUID, budget: Decimal | None) -> dict | None:

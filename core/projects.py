@@ -32,7 +32,7 @@ def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> Proje
     config = validate_project_config(raw)
     with db.as_user(user_id) as conn:
         project = project_rows.insert_project(conn, {"title": config.title})
-        if config.budget_credits:  # the initial budget, recorded as the first change
+        if config.budget_credits is not None:  # the initial budget, recorded as the first change
             change_budget(conn, project["id"], as_budget(config.budget_credits))
         branch = project_rows.insert_branch(conn, project["id"], MAIN_BRANCH, is_main=True)
         project_rows.set_active_branch(conn, project["id"], branch["id"])

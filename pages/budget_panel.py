@@ -26,7 +26,7 @@ def budget_form(studio: Studio, user: User, project_id: UUID, budget: Decimal | 
 
 def _save(studio: Studio, user: User, project_id: UUID, amount: float, slot) -> None:
     try:
-        change = set_budget(studio.db, user.id, project_id, amount)
+        change = set_budget(studio.db, user.id, project_id, amount or None)  # the form's 0 is "no cap"
     except (InputRejected, NotFound) as exc:
         slot.error(_message(exc))
         return
