@@ -109,7 +109,7 @@ if projection is not None:
 else:
     ahead.metric("Projected to finish", "—")
 if totals.over_budget:
-    st.error(f"Over budget by {dollars(totals.over_budget)}: new paid work is refused until the budget is raised.")
+    st.error(f"Over budget by {dollars(totals.over_budget)}: new paid work is refused until the budget is raised (Budget, below).")
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
 
