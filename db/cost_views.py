@@ -26,7 +26,10 @@ def branch_context(conn: psycopg.Connection, project_id: UUID, branch: UUID | st
     measured as `db.snapshots` does, so projection and regeneration estimates read the same sizes).
     """
     return conn.execute(
-        """SELECT p.id AS project_id, p.title, p.budget_credits, p.target_length_max,
+        """SELECT p.id AS project_id, p.title, p.budget_credits,
+                  (SELECT (content ->> 'target_length_max')::int FROM stage_states
+                    WHERE branch_id = b.id AND stage_number = 1 AND status = 'locked'
+                    ORDER BY version DESC LIMIT 1) AS target_length_max,
                   b.id AS branch_id, b.name AS branch_name,
                   (SELECT coalesce(json_object_agg(s.stage_number,
                                                    json_build_object('status', s.status, 'chars', s.chars)), '{}')

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import UUID
 
 import psycopg
 from psycopg import sql
 
-_CONFIG_COLUMNS = (
-    "title", "target_length_min", "target_length_max", "project_type", "content_rating",
-    "genre", "tonal_precision", "input_mode", "budget_credits",
-)
+_PROJECT_COLUMNS = ("title", "budget_credits")  # the film's configuration is Stage 1's, per branch
+
+# The Stage 1 configuration a project's active branch holds (its latest locked version): what the
+# dashboard lists beside the title.
+_ACTIVE_CONFIG = """
+    LEFT JOIN LATERAL (
+         SELECT s.content FROM stage_states s
+          WHERE s.branch_id = p.active_branch_id AND s.stage_number = 1 AND s.status = 'locked'
+          ORDER BY s.version DESC LIMIT 1) one ON true"""
 
 
 def insert_project(conn: psycopg.Connection, columns: dict[str, object]) -> dict:
-    names = [name for name in _CONFIG_COLUMNS if name in columns]
+    names = [name for name in _PROJECT_COLUMNS if name in columns]
     query = sql.SQL("INSERT INTO projects ({}) VALUES ({}) RETURNING *").format(
         sql.SQL(", ").join(map(sql.Identifier, names)),
         sql.SQL(", ").join(sql.Placeholder() * len(names)),
@@ -22,12 +28,37 @@ def insert_project(conn: psycopg.Connection, columns: dict[str, object]) -> dict
     return conn.execute(query, [columns[name] for name in names]).fetchone()
 
 
-def update_project_config(conn: psycopg.Connection, project_id: UUID, columns: dict[str, object]) -> dict | None:
-    names = [name for name in _CONFIG_COLUMNS if name in columns]
-    query = sql.SQL("UPDATE projects SET {}, updated_at = now() WHERE id = %s RETURNING *").format(
-        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in names)
-    )
-    return conn.execute(query, [*(columns[name] for name in names), project_id]).fetchone()
+def set_title(conn: psycopg.Connection, project_id: UUID, title: str) -> dict | None:
+    return conn.execute(
+        "UPDATE projects SET title = %s, updated_at = now() WHERE id = %s RETURNING *", [title, project_id]
+    ).fetchone()
+
+
+def set_budget(conn: psycopg.Connection, project_id: UUID, budget: Decimal | None) -> dict | None:
+    return conn.execute(
+        "UPDATE projects SET budget_credits = %s, updated_at = now() WHERE id = %s RETURNING *", [budget, project_id]
+    ).fetchone()
+
+
+def insert_budget_change(conn: psycopg.Connection, project_id: UUID, old: Decimal | None, new: Decimal | None) -> dict:
+    return conn.execute(
+        "INSERT INTO budget_changes (project_id, old_budget, new_budget) VALUES (%s, %s, %s) RETURNING *",
+        [project_id, old, new],
+    ).fetchone()
+
+
+def budget_changes(conn: psycopg.Connection, project_id: UUID) -> list[dict]:
+    """The project's budget changes, newest first."""
+    return conn.execute(
+        "SELECT * FROM budget_changes WHERE project_id = %s ORDER BY created_at DESC, id", [project_id]
+    ).fetchall()
+
+
+def get_project_settings(conn: psycopg.Connection, project_id: UUID) -> dict | None:
+    """The project row with its active branch's Stage 1 configuration (`config`, None before Stage 1)."""
+    return conn.execute(
+        f"SELECT p.*, one.content AS config FROM projects p {_ACTIVE_CONFIG} WHERE p.id = %s", [project_id]
+    ).fetchone()
 
 
 def insert_branch(
@@ -58,11 +89,12 @@ def get_project(conn: psycopg.Connection, project_id: UUID) -> dict | None:
 def list_projects(conn: psycopg.Connection) -> list[dict]:
     """The signed-in user's projects with the stage their active branch reached and their spend."""
     return conn.execute(
-        """SELECT p.id, p.title, p.project_type, p.content_rating, p.input_mode, p.created_at,
-                  p.budget_credits, p.active_branch_id,
+        f"""SELECT p.id, p.title, one.content ->> 'project_type' AS project_type,
+                  one.content ->> 'content_rating' AS content_rating, one.content ->> 'input_mode' AS input_mode,
+                  p.created_at, p.budget_credits, p.active_branch_id,
                   coalesce(reached.stage, 1) AS current_stage,
                   coalesce(spend.credits, 0) AS spend_credits
-             FROM projects p
+             FROM projects p {_ACTIVE_CONFIG}
              LEFT JOIN LATERAL (
                   SELECT max(s.stage_number) AS stage FROM stage_states s
                    WHERE s.branch_id = p.active_branch_id AND s.status <> 'invalidated') reached ON true

@@ -1,6 +1,6 @@
 """What invalidation reads about one branch, in four set-based queries whatever the film's size.
 
-    branch_facts   the branch, its project's target length, its asset count (optionally locking the branch)
+    branch_facts   the branch, its own Stage 1 target length, its asset count (optionally locking the branch)
     latest_stages  the latest version of each global stage (1-5), with the size of its content
     scenes         every live scene: status, excerpt size, whether it has shots, asset instances, prompts
     phase_b_items  the shots, frames and clips of the branch's live scenes (or of one), one row each, by `kind`
@@ -21,9 +21,15 @@ import psycopg
 from psycopg.rows import namedtuple_row
 
 _FACTS = """
-    SELECT b.id, b.project_id, p.target_length_min, p.target_length_max,
+    SELECT b.id, b.project_id,
+           (one.content ->> 'target_length_min')::int AS target_length_min,
+           (one.content ->> 'target_length_max')::int AS target_length_max,
            (SELECT count(*) FROM project_assets a WHERE a.branch_id = b.id) AS asset_rows
-      FROM branches b JOIN projects p ON p.id = b.project_id
+      FROM branches b
+      LEFT JOIN LATERAL (  -- the branch's own configuration: its latest locked Stage 1
+           SELECT s.content FROM stage_states s
+            WHERE s.branch_id = b.id AND s.stage_number = 1 AND s.status = 'locked'
+            ORDER BY s.version DESC LIMIT 1) one ON true
      WHERE b.id = %s"""
 
 # Blocks other appliers on this branch until the transaction ends; NO KEY so rows that merely
@@ -32,7 +38,7 @@ _LOCK = " FOR NO KEY UPDATE OF b"
 
 
 def branch_facts(conn: psycopg.Connection, branch_id: UUID, *, lock: bool = False) -> dict | None:
-    """The branch with its project's target length and asset count; None if missing or not the user's."""
+    """The branch with its Stage 1 target length and asset count; None if missing or not the user's."""
     return conn.execute(_FACTS + (_LOCK if lock else ""), [branch_id]).fetchone()
 
 

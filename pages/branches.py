@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.branches.forks import branch_tree, compare, delete_branch, fork, scene_history, switch_branch, timeline
+from core.costs.ledger import MONEY_FORMAT
 from core.pipeline import STAGES, stage
 from pages.ui import session as common
 from pages.ui.stage_frame import run_action
@@ -31,9 +32,9 @@ st.dataframe(
         "Why": [b["commit_message"] or "" for b in tree],
         "Created": [b["created_at"] for b in tree],
         "Stage reached": [stage(b["stage_reached"]).label if b["stage_reached"] else "—" for b in tree],
-        "Spend (credits)": [float(b["spend_credits"]) for b in tree],
+        "Spend": [float(b["spend_credits"]) for b in tree],
     }),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", column_config={"Spend": st.column_config.NumberColumn("Spend", format=MONEY_FORMAT)},
 )
 
 switch_col, fork_col = st.columns(2)
@@ -72,7 +73,7 @@ st.dataframe(
         "Cost": [float(r["cost_credits"]) for r in rows],
         "From branch": [r["inherited_from_branch"] or "" for r in rows],
     }),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", column_config={"Cost": st.column_config.NumberColumn("Cost", format=MONEY_FORMAT)},
 )
 
 scene_versions = run_action(lambda: scene_history(studio.db, user.id, UUID(shown)), retry_key="scene_history") or []

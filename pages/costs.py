@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from core.costs.dashboard import Invalidation, SpendRow, cost_dashboard, ledger_csv
-from core.costs.ledger import dollars
+from core.costs.ledger import MONEY_FORMAT, dollars
 from core.errors import NotFound
 from core.pipeline import stage
 from pages.ui import session as common
+from pages.ui.budget_panel import budget_changes_table, budget_form
 
-MONEY = "$%.4f"  # text calls cost fractions of a cent; the CSV has every digit
 KINDS = alt.Scale(domain=["Spent", "Held", "Offline shadow price"], range=["#e45756", "#f2a541", "#72b7b2"])
 
 studio = common.studio()
@@ -37,7 +37,7 @@ def spend_table(rows: tuple[SpendRow, ...], what: str, *, units: bool = False) -
 
 
 def show_table(table: pd.DataFrame) -> None:
-    money = {name: st.column_config.NumberColumn(name, format=MONEY)
+    money = {name: st.column_config.NumberColumn(name, format=MONEY_FORMAT)
              for name in ("Spent", "Held", "Offline shadow price", "Credits", "At online prices",
                           "Estimated cost")}
     when = {"When": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")}
@@ -50,7 +50,7 @@ def bar_chart(table: pd.DataFrame, what: str) -> alt.Chart:
                       var_name="Kind", value_name="Credits")
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y(f"{what}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)), yOffset="Kind:N",
-        x=alt.X("Credits:Q", title="Credits ($)"),
+        x=alt.X("Credits:Q", title="Dollars"),
         color=alt.Color("Kind:N", scale=KINDS, legend=alt.Legend(orient="bottom", title=None)),
         tooltip=[what, "Kind", alt.Tooltip("Credits:Q", format="$.4f")],
     )
@@ -63,7 +63,7 @@ def time_chart(rows: tuple[SpendRow, ...]) -> alt.Chart:
                          "Offline shadow price": [float(row.shadow_credits) for row in rows]})
     cumulative = days.set_index("Day").cumsum().reset_index().melt("Day", var_name="Kind", value_name="Credits")
     return alt.Chart(cumulative).mark_line(point=True).encode(
-        x=alt.X("Day:T", title=None), y=alt.Y("Credits:Q", title="Cumulative credits ($)"),
+        x=alt.X("Day:T", title=None), y=alt.Y("Credits:Q", title="Cumulative dollars"),
         color=alt.Color("Kind:N", scale=KINDS, legend=alt.Legend(orient="bottom", title=None)),
         tooltip=[alt.Tooltip("Day:T"), "Kind", alt.Tooltip("Credits:Q", format="$.4f")],
     )
@@ -91,7 +91,7 @@ except NotFound as exc:
 
 totals, projection = dashboard.totals, dashboard.projection
 st.caption(f"**{dashboard.title}** · spend across all branches · projection for branch **{dashboard.branch_name}** "
-           "· 1 credit = $1")
+           "· amounts in US dollars")
 
 spent, budget, remaining, shadow, ahead = st.columns(5)
 spent.metric("Spent", dollars(totals.spent), help="Settled provider calls, all branches.",
@@ -109,7 +109,9 @@ if projection is not None:
 else:
     ahead.metric("Projected to finish", "—")
 if totals.over_budget:
-    st.error(f"Over budget by {dollars(totals.over_budget)}: new paid work is refused until the budget is raised.")
+    st.error(f"Over budget by {dollars(totals.over_budget)}: new paid work is refused until the budget is raised (Budget, below).")
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
 
 if not dashboard.has_spend:
     st.info("No spend yet: nothing has been generated for this project. Spend appears here by stage, scene, "
@@ -175,6 +177,15 @@ else:
         "Acknowledged": [entry.acknowledged for entry in entries],
         "Why": [entry.why for entry in entries],
     }))
+
+st.divider()
+budget_col, history_col = st.columns([1, 2])
+with budget_col:
+    st.subheader("Budget")
+    budget_form(studio, user, ref.project_id, totals.budget, key="costs_budget")
+with history_col:
+    st.subheader("Budget changes")
+    budget_changes_table(studio, user, ref.project_id)
 
 file_stem = re.sub(r"[^a-z0-9]+", "-", dashboard.title.lower()).strip("-") or "project"
 st.download_button(

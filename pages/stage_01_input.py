@@ -40,8 +40,10 @@ if not editable:
 # One form per version, so loading another version starts from its values, not this one's edits.
 submitted, raw, slots = stage_one_form(
     f"stage_one_v{seen['version']}", seen["content"], disabled=not editable,
-    submit_label=f"Save as version {seen['version'] + 1}",
+    submit_label=f"Save as version {seen['version'] + 1}", budget=False,
 )
+st.caption(":material/savings: The budget is the project's, not a Stage 1 setting: change it any time on the "
+           "Costs page or the dashboard.")
 if submitted:
     try:
         saved = revise_stage_one(studio.db, user.id, ref, with_upload(raw), seen_version=seen["version"])

@@ -94,7 +94,7 @@ seen = session.opened_version(view)
 seen_version = seen["version"] if seen else 0
 content = seen["content"] if seen else {}
 
-if seen is not None and (seen["status"] == "outdated" or content.get("sync_status") == "out_of_date_with_script"):
+if view.out_of_date(seen):
     st.warning("**Out of date with the script.** The master script was edited after these beats were locked, "
                "so they no longer describe it. The script goes on as it is; edit the beats to match it, or "
                "regenerate them (you'll see what that invalidates before anything changes).",

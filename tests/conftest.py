@@ -23,6 +23,19 @@ from db import embedded
 
 TEST_DB_PREFIX = "aiuteur_test_"
 
+# The project row with its film configuration, which lives in the active branch's latest Stage 1
+# (sql/012 dropped the copy on the project row), under the project row's old column names.
+PROJECT_WITH_CONFIG = """
+    SELECT p.*, (one.content ->> 'target_length_min')::int AS target_length_min,
+           (one.content ->> 'target_length_max')::int AS target_length_max,
+           one.content ->> 'project_type' AS project_type, one.content ->> 'content_rating' AS content_rating,
+           one.content ->> 'input_mode' AS input_mode, nullif(one.content ->> 'tonal_guidance', '') AS tonal_precision,
+           ARRAY(SELECT jsonb_array_elements_text(one.content -> 'genres')) AS genre
+      FROM projects p
+      LEFT JOIN LATERAL (SELECT content FROM stage_states
+                          WHERE branch_id = p.active_branch_id AND stage_number = 1
+                          ORDER BY version DESC LIMIT 1) one ON true"""
+
 
 def _with_database(url: str, name: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(url)

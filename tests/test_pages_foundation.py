@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.errors import EditConflict, InputRejected, StageFrozen
 from core.story.projects import create_project, revise_stage_one
 from db import stages as stage_rows
-from tests.conftest import REPO_ROOT, SAMPLE_PREMISE
+from tests.conftest import PROJECT_WITH_CONFIG, REPO_ROOT, SAMPLE_PREMISE
 
 APP = str(REPO_ROOT / "app.py")
 DASHBOARD = str(REPO_ROOT / "pages" / "dashboard.py")
@@ -31,7 +31,7 @@ LABELS = {
     "input_mode": ("radio", "What are you bringing?"),
     "narrative": ("text_area", "Your premise, story or screenplay"),
     "upload": ("file_uploader", "…or upload it"),
-    "budget_credits": ("number_input", "Budget cap (credits, 0 = no cap)"),
+    "budget_credits": ("number_input", "Budget cap in dollars (0 = no cap)"),
 }
 TWO_MB = 2 * 1024 * 1024
 SCREENPLAY = "INT. LIGHTHOUSE - NIGHT\n\nMara climbs the stairs.\n\nMARA\nTomas?\n"
@@ -89,7 +89,7 @@ def counts(studio, user) -> dict[str, int]:
 
 def only_project(studio, user) -> dict:
     with studio.db.as_user(user.id) as conn:
-        (project,) = conn.execute("SELECT * FROM projects").fetchall()
+        (project,) = conn.execute(PROJECT_WITH_CONFIG).fetchall()
         branches = conn.execute("SELECT * FROM branches WHERE project_id = %s", [project["id"]]).fetchall()
         stage_one = stage_rows.versions(conn, project["active_branch_id"], 1)
     return {"project": project, "branches": branches, "stage_one": stage_one}
@@ -126,7 +126,7 @@ def test_new_project_form_creates_the_project_its_main_branch_and_stage_one(stud
     table = at.dataframe[0].value
     assert table.to_dict("records")[0] | {"Created": None} == {
         "Title": "The Lighthouse", "Type": "commercial", "Current stage": "1 · Input", "Created": None,
-        "Spend (credits)": 0.0,
+        "Spend": 0.0,
     }
     assert "Created “The Lighthouse”." in [t.value for t in at.toast]
 

@@ -161,7 +161,7 @@ def test_stage_four_writes_edits_downloads_and_locks_the_script(studio, creator,
     assert texts(at, "title") == ["Stage 4 · Master script"]
     assert any("Offline engine" in c for c in texts(at, "caption"))
     assert any("No script yet" in i for i in texts(at, "info"))
-    assert any(c.startswith(":material/savings: Writing the script: estimated 0.0000 credits (offline; online it "
+    assert any(c.startswith(":material/savings: Writing the script: estimated $0.00 (offline; online it "
                             "would be about ") for c in texts(at, "caption"))
     beats = latest(studio, creator, ref, 3)["content"]["beats"]
     assert at.dataframe[0].value["Text"].tolist() == [b["text"] for b in beats]  # the rear-view mirror

@@ -114,7 +114,7 @@ def test_treatment_generate_pick_edit_regenerate_lock_restore(studio, make_user,
     assert "“The Lighthouse” · expand · 60–180 s · Drama, Mystery · quiet, salt-worn, hopeful" in said(at)
     source = next(e for e in at.main.expander if e.label == "The source narrative")
     assert source.text[0].value.startswith(project_input["narrative"][:80])
-    assert "Three treatments: estimated 0.0000 credits" in said(at)
+    assert "Three treatments: estimated $0.00" in said(at)
 
     # generate: three variants side by side, with provenance and a free ledger row priced as online
     click(at, "s2_generate")
@@ -282,6 +282,32 @@ def test_branch_instead_keeps_this_branch_and_makes_the_change_on_a_new_one(stud
     assert [v["status"] for v in versions(studio, user, ref, 3)] == ["locked"]  # the original is as it was
     assert versions(studio, user, ref, 2)[-1]["id"] == locked["id"]
 
+
+
+def test_the_preview_is_kept_as_a_key_and_rebuilt_so_work_added_meanwhile_is_shown_first(
+        studio, make_user, project_input):
+    user = make_user()
+    ref = create_project(studio.db, user.id, project_input)
+    locked = treatment_locked(studio, user, ref)
+    beats_locked(studio, user, ref)
+    at = open_page(user, ref, TREATMENT)
+
+    regenerate(at, 2, "make it a ghost story")
+    assert preview_shown(at)
+    assert isinstance(at.session_state["pending_s2_generate"], str)  # an id of what was shown, not the preview
+    script = story.generate(studio, user.id, ref, 4, seen_version=0)  # another session, meanwhile
+
+    click(at, "s2_generate_proceed")
+    assert versions(studio, user, ref, 2)[-1]["id"] == locked["id"]  # nothing applied unseen
+    assert "The branch changed since you reviewed this change" in said(at)
+    table = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    assert any("Master script" in " ".join(items) for items in table["items"])
+
+    click(at, "s2_generate_proceed")
+    assert versions(studio, user, ref, 2)[-1]["version"] == locked["version"] + 1
+    assert versions(studio, user, ref, 4)[-1]["id"] == script["id"]
+    assert versions(studio, user, ref, 4)[-1]["status"] == "invalidated"
+    assert "pending_s2_generate" not in at.session_state
 
 # --- a provider that fails ----------------------------------------------------------------------------
 

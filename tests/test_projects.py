@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
 from core.story.projects import MAIN_BRANCH, ProjectRef, create_project, list_projects, revise_stage_one
-from tests.conftest import SAMPLE_PREMISE
+from tests.conftest import PROJECT_WITH_CONFIG, SAMPLE_PREMISE
 
 pytestmark = pytest.mark.db
 
@@ -24,7 +24,7 @@ def _counts(studio) -> dict[str, int]:
 
 def _project(studio, ref: ProjectRef) -> dict:
     with studio.db.as_service() as conn:
-        return conn.execute("SELECT * FROM projects WHERE id = %s", [ref.project_id]).fetchone()
+        return conn.execute(PROJECT_WITH_CONFIG + " WHERE p.id = %s", [ref.project_id]).fetchone()
 
 
 def _stage_one_versions(studio, ref: ProjectRef) -> list[dict]:

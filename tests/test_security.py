@@ -37,6 +37,7 @@ A_ROWS = {
                     "idempotency_key) VALUES ({projects}, 'local', 'draft', 'call', 1, 0.5, 0.5, "
                     "gen_random_uuid()::text)"),
     "generation_jobs": "INSERT INTO generation_jobs (project_id, kind) VALUES ({projects}, 'worker_check')",
+    "budget_changes": "INSERT INTO budget_changes (project_id, old_budget, new_budget) VALUES ({projects}, NULL, 10)",
 }
 
 # A change B tries on every row of a table; each would be accepted if the rows were B's own.
@@ -54,6 +55,7 @@ B_UPDATES = {
     "invalidation_logs": "warning_acknowledged = true",
     "cost_ledger": "credits = 0",
     "generation_jobs": "status = 'cancelled'",
+    "budget_changes": "new_budget = 0",
 }
 
 _LEDGER = ("INSERT INTO cost_ledger (project_id, {column}provider, model, unit, units, unit_price, credits, "
@@ -69,8 +71,7 @@ def _ledger(project: str, key: str, column: str = "", value: str = "") -> str:
 # reference. `{x}` is A's row in table x, `{b_x}` is B's own, `{user_a}` is A's user id.
 B_INTRUSIONS = {
     "projects": {
-        "owned by A": "INSERT INTO projects (user_id, title, target_length_min, target_length_max, project_type, "
-                      "content_rating, input_mode) VALUES ({user_a}, 'x', 60, 120, 'narrative', 'G', 'expand')",
+        "owned by A": "INSERT INTO projects (user_id, title) VALUES ({user_a}, 'x')",
         "given to A": "UPDATE projects SET user_id = {user_a} WHERE id = {b_projects}",
         "A's branch active": "UPDATE projects SET active_branch_id = {branches} WHERE id = {b_projects}",
     },
@@ -156,6 +157,12 @@ B_INTRUSIONS = {
                     "VALUES ({b_projects}, 'worker_check', {user_a})",
         "on A's branch": "INSERT INTO generation_jobs (project_id, kind, branch_id) "
                          "VALUES ({b_projects}, 'worker_check', {branches})",
+    },
+    "budget_changes": {
+        "of A's project": "INSERT INTO budget_changes (project_id, new_budget) VALUES ({projects}, 1)",
+        "moved to A's project": "UPDATE budget_changes SET project_id = {projects} WHERE id = {b_budget_changes}",
+        "made by A": "INSERT INTO budget_changes (project_id, changed_by, new_budget) "
+                     "VALUES ({b_projects}, {user_a}, 1)",
     },
 }
 INTRUSIONS = [

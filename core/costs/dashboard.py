@@ -234,6 +234,8 @@ def _context(conn: psycopg.Connection, project_id: UUID, branch_id: UUID | str |
 
 
 def _projection(progress: FilmProgress, estimator: Estimator) -> tuple[Projection | None, str]:
+    if progress.target_seconds is None:  # the length to project from is the branch's own Stage 1
+        return None, "this branch has no Stage 1 yet, so it has no target length to project from."
     try:
         return project_to_finish(progress, estimator), ""
     except UnpricedModel as exc:  # a settings mistake: show the rest of the dashboard, and say what's wrong

@@ -81,8 +81,15 @@ class BudgetCheck:
                 f"{dollars(self.budget)} budget is already spent or held, leaving {dollars(self.remaining)}.")
 
 
-def dollars(credits: Decimal) -> str:
-    """Credits as dollars: cents when exact, else every significant digit (text calls cost fractions of a cent)."""
+MONEY_FORMAT = "$%.4f"  # money in a table column (1 credit = 1 US dollar); text calls cost fractions of a cent
+
+
+def dollars(credits: Decimal | float | int) -> str:
+    """Credits as dollars: cents when exact, else every significant digit (text calls cost fractions of a cent).
+
+    The one way money is written in the studio; table columns use MONEY_FORMAT.
+    """
+    credits = Decimal(str(credits))
     cents = credits.quantize(Decimal("0.01"))
     return f"${cents:,.2f}" if cents == credits else f"${credits.normalize():,f}"
 

@@ -13,6 +13,7 @@ from core.errors import InputRejected, rejected_input
 MAX_NARRATIVE_CHARS = 150_000  # about 25,000 words: a novella to condense, not a library
 MAX_UPLOAD_BYTES = 1_000_000
 MAX_FILM_SECONDS = 3_600
+MAX_BUDGET = 1_000_000  # dollars; a cap past this is a typo, not a plan
 UPLOAD_SUFFIXES = (".txt", ".md", ".fountain")
 GENRES = (
     "Drama", "Comedy", "Thriller", "Horror", "Science fiction", "Fantasy", "Romance",
@@ -63,7 +64,7 @@ class ProjectConfig(BaseModel):
     tonal_guidance: Annotated[str, Field(max_length=2_000)] = ""
     input_mode: InputMode
     narrative: Annotated[str, Field(min_length=1, max_length=MAX_NARRATIVE_CHARS)]
-    budget_credits: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+    budget_credits: Annotated[float, Field(ge=0, le=MAX_BUDGET)] | None = None  # a new project's initial budget
 
     @field_validator("title")
     @classmethod
@@ -96,23 +97,13 @@ class ProjectConfig(BaseModel):
             )
         return self
 
-    def config_columns(self) -> dict[str, object]:
-        """The project-row columns this configuration sets."""
-        return {
-            "title": self.title,
-            "target_length_min": self.target_length_min,
-            "target_length_max": self.target_length_max,
-            "project_type": self.project_type.value,
-            "content_rating": self.content_rating.value,
-            "genre": self.genres,
-            "tonal_precision": self.tonal_guidance or None,
-            "input_mode": self.input_mode.value,
-            "budget_credits": self.budget_credits,
-        }
+    def project_columns(self) -> dict[str, object]:
+        """What a new project's row takes from this input: its title and initial budget."""
+        return {"title": self.title, "budget_credits": self.budget_credits}
 
     def stage_content(self) -> dict[str, object]:
-        """Stage 1's versioned content: everything the creator entered."""
-        return self.model_dump(mode="json")
+        """Stage 1's versioned content: the film's configuration and source (the budget is the project's)."""
+        return self.model_dump(mode="json", exclude={"budget_credits"})
 
 
 def validate_project_config(raw: dict[str, object]) -> ProjectConfig:

@@ -24,6 +24,7 @@ of sync, a scene whose continuity broke) cost nothing until the creator chooses 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -95,6 +96,14 @@ class ChangePreview:
     @property
     def counts(self) -> dict[ItemKind, int]:
         return summarize(self.impact)
+
+    @cached_property
+    def key(self) -> str:
+        """What the creator reviewed as a short id (branch, change, every item and its mark): a page keeps
+        this in session state, rebuilds the preview from the database and compares."""
+        shown = sorted(f"{item.kind.value}:{item.id}:{item.mark.value}" for item in self.impact.items)
+        text = "|".join([str(self.branch_id), repr(self.impact.change), *shown])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def summary_rows(self) -> list[dict]:
         """The impact grouped by type, reason and mark, with a count per kind: the short table."""

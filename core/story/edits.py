@@ -114,7 +114,7 @@ def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
         raise rejected_input(exc, root="formatted_script") from exc
     with studio.db.as_user(user_id) as conn:
         content = dict(_editable(conn, ref.branch_id, 4)["content"])
-    return _save_edit(studio, user_id, ref, 4, {**content, **script, "sync_status": "synced"}, seen_version,
+    return _save_edit(studio, user_id, ref, 4, {**content, **script}, seen_version,
                       {"formatted_script": True}, **confirm)
 
 

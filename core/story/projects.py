@@ -7,8 +7,10 @@ from uuid import UUID
 
 import psycopg
 
+from core.budget import as_budget, change_budget
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
 from core.film.config import ProjectConfig, validate_project_config
+from db import branches as branch_rows
 from db import projects as project_rows
 from db import stages as stage_rows
 from db.database import Database
@@ -23,10 +25,15 @@ class ProjectRef:
 
 
 def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> ProjectRef:
-    """Validate Stage 1 input and create the project, its Main branch and Stage 1 v1 in one transaction."""
+    """Validate Stage 1 input and create the project, its Main branch and Stage 1 v1 in one transaction.
+
+    The film's configuration goes into Stage 1; the project row takes the title and the initial budget.
+    """
     config = validate_project_config(raw)
     with db.as_user(user_id) as conn:
-        project = project_rows.insert_project(conn, config.config_columns())
+        project = project_rows.insert_project(conn, {"title": config.title})
+        if config.budget_credits is not None:  # the initial budget, recorded as the first change
+            change_budget(conn, project["id"], as_budget(config.budget_credits))
         branch = project_rows.insert_branch(conn, project["id"], MAIN_BRANCH, is_main=True)
         project_rows.set_active_branch(conn, project["id"], branch["id"])
         stage_rows.insert_version(conn, branch["id"], 1, 1, config.stage_content(), status="locked")
@@ -59,7 +66,9 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
 
     `seen_version` is the version the creator edited; if another session saved one since, the save
     is refused with EditConflict rather than silently overwriting it. Input identical to that version
-    writes nothing and returns it: a version is a change, not a press of the button.
+    writes nothing and returns it: a version is a change, not a press of the button. A `budget_credits`
+    in `raw` changes the project's budget (recorded, as `core.budget.set_budget` does); the budget is
+    not part of the version. The project's title follows Main's Stage 1.
     """
     config: ProjectConfig = validate_project_config(raw)
     try:
@@ -72,10 +81,12 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
             if latest["version"] != seen_version:
                 raise EditConflict("Stage 1 was changed in another session; reload to see the newer version.")
             changed = _changed_fields(latest["content"], config.stage_content())
-            if not changed:
+            if "budget_credits" in raw and change_budget(conn, ref.project_id, as_budget(config.budget_credits)):
+                changed = sorted([*changed, "budget_credits"])
+            if not set(changed) - {"budget_credits"}:
                 return latest
-            if project_rows.update_project_config(conn, ref.project_id, config.config_columns()) is None:
-                raise NotFound("That project doesn't exist or isn't yours.")
+            if "title" in changed:
+                _title_follows_main(conn, ref, config.title)
             return stage_rows.insert_version(
                 conn, ref.branch_id, 1, seen_version + 1, config.stage_content(),
                 status="locked", overrides={"changed": changed}, inherited_from_stage_id=latest["id"],
@@ -86,8 +97,26 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
         raise InputRejected({"form": f"the database refused this input ({exc.diag.constraint_name})"}) from exc
 
 
+def _title_follows_main(conn: psycopg.Connection, ref: ProjectRef, title: str) -> None:
+    """Main's Stage 1 names the project; a fork's title is the fork's own."""
+    branch = branch_rows.get_branch(conn, ref.branch_id)
+    if branch is None or branch["project_id"] != ref.project_id:
+        raise NotFound("That project doesn't exist or isn't yours.")
+    if branch["is_main"]:
+        project_rows.set_title(conn, ref.project_id, title)
+
+
 def _changed_fields(before: dict, after: dict) -> list[str]:
     return sorted(key for key in after if before.get(key) != after.get(key))
+
+
+def project_settings(db: Database, user_id: UUID, project_id: UUID) -> dict:
+    """The project row (title, budget) with its active branch's Stage 1 configuration as `config`."""
+    with db.as_user(user_id) as conn:
+        project = project_rows.get_project_settings(conn, project_id)
+    if project is None:
+        raise NotFound("That project doesn't exist or isn't yours.")
+    return project
 
 
 def project_overview(db: Database, user_id: UUID, project_id: UUID) -> dict:

@@ -31,7 +31,13 @@ class StageView:
 
     @property
     def locked(self) -> bool:
+        """The latest version is locked (for Stage 5: the assets are locked, Phase B is open)."""
         return bool(self.latest) and self.latest["status"] == "locked"
+
+    @staticmethod
+    def out_of_date(version: dict | None) -> bool:
+        """A locked version a later stage's hand edit no longer matches (beats after the script was edited)."""
+        return bool(version) and version["status"] == "outdated"
 
 
 def skipped_stages(conn: psycopg.Connection, branch_id: UUID) -> frozenset[int]:

@@ -24,8 +24,13 @@ TYPE_LABELS = {
 UPLOAD_TYPES = [*UPLOAD_SUFFIXES, "text/plain"]
 
 
-def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = False, submit_label: str = "Create project"):
-    """Render the form; return (submitted, raw input, error slots by field)."""
+def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = False, submit_label: str = "Create project",
+                   budget: bool = True):
+    """Render the form; return (submitted, raw input, error slots by field).
+
+    `budget` adds a new project's initial budget; after that the budget is a project setting
+    (the dashboard and the costs page change it), not part of a Stage 1 version.
+    """
     d = defaults or {}
     slots: dict = {}
     with st.form(key, enter_to_submit=False):
@@ -68,15 +73,16 @@ def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = F
         slots["narrative"] = st.empty()
         upload = st.file_uploader("…or upload it", type=UPLOAD_TYPES, disabled=disabled)
         slots["upload"] = st.empty()
-        raw["budget_credits"] = st.number_input(
-            "Budget cap (credits, 0 = no cap)", value=float(d.get("budget_credits") or 0.0), min_value=None,
-            step=1.0, disabled=disabled,
-        )
-        slots["budget_credits"] = st.empty()
+        if budget:
+            raw["budget_credits"] = st.number_input(
+                "Budget cap in dollars (0 = no cap)", value=0.0, min_value=None, step=1.0, disabled=disabled,
+            )
+            slots["budget_credits"] = st.empty()
         slots["form"] = st.empty()
         submitted = st.form_submit_button(submit_label, type="primary", disabled=disabled)
-    if submitted:
+    if submitted and budget:
         raw["budget_credits"] = raw["budget_credits"] or None
+    if submitted:
         raw["_upload"] = upload
     return submitted, raw, slots
 

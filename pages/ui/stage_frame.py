@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.costs.estimates import Estimate
+from core.costs.ledger import dollars
 from core.errors import (
     AiuteurError,
     BudgetExceeded,
@@ -63,8 +64,8 @@ def estimate_caption(estimate: Estimate | None, what: str) -> None:
     if estimate is None:
         st.caption(f":material/savings: {what}: no model call, free.")
         return
-    shadow = f" (offline; online it would be about {float(estimate.shadow_total):,.4f})" if estimate.shadow_total else ""
-    st.caption(f":material/savings: {what}: estimated {float(estimate.total):,.4f} credits{shadow}.")
+    shadow = f" (offline; online it would be about {dollars(estimate.shadow_total)})" if estimate.shadow_total else ""
+    st.caption(f":material/savings: {what}: estimated {dollars(estimate.total)}{shadow}.")
 
 
 def preview_table(preview: ChangePreview) -> None:
@@ -72,8 +73,8 @@ def preview_table(preview: ChangePreview) -> None:
     st.dataframe(pd.DataFrame(preview.summary_rows()), hide_index=True, width="stretch")
     total = sum((e.total for e in preview.estimates.values()), start=0)
     shadow = sum((e.shadow_total for e in preview.estimates.values()), start=0)
-    st.markdown(f"**Estimated cost to regenerate it:** {float(total):,.4f} credits"
-                + (f" (offline; online it would be about {float(shadow):,.4f})" if shadow else ""))
+    st.markdown(f"**Estimated cost to regenerate it:** {dollars(total)}"
+                + (f" (offline; online it would be about {dollars(shadow)})" if shadow else ""))
 
 
 def run_action(action: Callable[[], object], *, retry_key: str) -> object | None:
@@ -113,23 +114,27 @@ def guarded_change(
 
     Returns what `perform` returned, once it ran.
     """
-    pending = f"pending_{key}"
+    pending = f"pending_{key}"  # holds the reviewed preview's key, never the preview: it is rebuilt each run
     requested = requested or st.session_state.pop(f"replay_{key}", False)  # after "branch instead"
-    if requested:
-        preview = run_action(make_preview, retry_key=key)
-        if preview is None:
-            return None
-        if not has_downstream_work(preview):
-            return run_action(lambda: perform(preview, False), retry_key=key)
-        st.session_state[pending] = preview
-    preview = st.session_state.get(pending)
+    if not requested and pending not in st.session_state:
+        return None
+    preview = run_action(make_preview, retry_key=key)
     if preview is None:
         return None
+    if requested and not has_downstream_work(preview):
+        st.session_state.pop(pending, None)
+        return run_action(lambda: perform(preview, False), retry_key=key)
+    reviewed = preview.key if requested else st.session_state[pending]
+    st.session_state[pending] = preview.key
     with st.container(border=True):
         st.warning("This change invalidates later work. Review it before anything changes:", icon=":material/warning:")
+        if reviewed != preview.key:
+            st.info("The branch changed since you reviewed this change; this is what it would do now.",
+                    icon=":material/sync_problem:")
         preview_table(preview)
         proceed, cancel = st.columns(2)
-        if proceed.button("Proceed", key=f"{key}_proceed", type="primary", icon=":material/check:"):
+        if proceed.button("Proceed", key=f"{key}_proceed", type="primary", icon=":material/check:") \
+                and reviewed == preview.key:
             st.session_state.pop(pending, None)
             return run_action(lambda: perform(preview, True), retry_key=key)
         if cancel.button("Cancel", key=f"{key}_cancel", icon=":material/close:"):
