@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 
 
@@ -240,11 +241,12 @@ def carried_by_fork(at: int) -> frozenset[str]:
     return frozenset(table for s in STAGES if s.number <= at for table in s.owns)
 
 
-def reached(owned_with_work: frozenset[str], versions_reached: int) -> int:
-    """The stage a branch has reached: its furthest stage version, or the furthest stage whose rows hold work."""
-    by_rows = [s.number for s in STAGES if s.scope is not Scope.PROJECT and set(s.owns) & owned_with_work
-               and "stage_states" not in s.owns]
-    return max([versions_reached, *by_rows])
+def owned_rows() -> tuple[tuple[int, str, bool], ...]:
+    """(stage, rows it owns, whether live rows mean the stage is reached) for the database's copy (sql/015).
+
+    A global stage is reached by its versions; a per-scene stage by live rows of what it owns.
+    """
+    return tuple((s.number, rows, not s.is_global) for s in STAGES for rows in s.owns)
 
 
 def job_handler(kind: str) -> Callable:
@@ -257,6 +259,42 @@ def job_handler(kind: str) -> Callable:
 
 def job_kinds() -> frozenset[str]:
     return frozenset(s.job.kind for s in STAGES if s.job)
+
+
+def missing_parts(spec: Stage, repo_root: Path) -> list[str]:
+    """What an available stage still lacks (empty when it is complete): the registry test's checklist."""
+    if not spec.available:
+        return []
+    missing = [] if (repo_root / spec.page).is_file() else [f"page {spec.page}"]
+    if spec.scope is not Scope.PROJECT and spec.item is not None and not spec.owns:
+        missing.append("the rows it owns")
+    if spec.generation is not None:
+        missing += _unresolvable("generating function", spec.generation.write)
+        missing += _unresolvable("inputs", spec.generation.inputs)
+        if not spec.cost:
+            missing.append("a cost model")
+        inputs = _resolved(spec.generation.inputs)
+        if inputs is not None and not (hasattr(inputs, "from_upstream") and hasattr(inputs, "feed_chars")):
+            missing.append("inputs.from_upstream / inputs.feed_chars")
+    elif spec.is_global and spec.scope is not Scope.PROJECT:
+        missing.append("a generating function")
+    if spec.job is not None:
+        missing += _unresolvable(f"job handler for {spec.job.kind!r}", spec.job.handler)
+    for name in ("text", "before_lock", "lock_check", "on_lock", "sync_rows", "after_generate"):
+        path = getattr(spec, name)
+        missing += _unresolvable(name, path) if path else []
+    return missing
+
+
+def _unresolvable(what: str, path: str) -> list[str]:
+    return [] if _resolved(path) is not None else [f"{what} ({path})"]
+
+
+def _resolved(path: str) -> object | None:
+    try:
+        return resolve(path)
+    except (ImportError, AttributeError, ValueError):
+        return None
 
 
 @cache

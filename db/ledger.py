@@ -10,7 +10,6 @@ import psycopg
 from psycopg import sql
 
 
-
 class LedgerStatus(StrEnum):
     """A ledger row's life: held before the call, then settled with the actual or released at zero."""
 

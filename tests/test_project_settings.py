@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.branches.forks import fork, switch_branch
-from core.budget import budget_history, set_budget
+from core.costs.budget import budget_history, set_budget
 from core.costs.dashboard import cost_dashboard
 from core.costs.estimates import OFFLINE_MODELS, Estimator, ModelLineup, ShotPlan
 from core.costs.ledger import reserve

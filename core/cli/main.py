@@ -15,8 +15,10 @@ import json
 import sys
 from pathlib import Path
 
+from core.costs.ledger import dollars
 from core.errors import AiuteurError, InputRejected
 from core.film.config import decode_upload
+from core.pipeline import generating_stages
 from core.runtime.settings import load_settings
 from core.runtime.studio import boot
 from db import migrate
@@ -57,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.as_json(), indent=2))
     else:
         print(f"project {summary.project_id} · {summary.scene_count} scenes · {summary.asset_count} assets · "
-              f"spend {summary.spend} credits (offline shadow price {summary.shadow_spend})")
+              f"spend {dollars(summary.spend)} (offline shadow price {dollars(summary.shadow_spend)})")
     return 0
 
 
@@ -80,7 +82,7 @@ def _branches(args: argparse.Namespace) -> int:
     studio, user, project = _project_and_user(args)
     tree = branch_tree(studio.db, user.id, project["id"])
     lines = [f"{'  ' * b['depth']}{'* ' if b['is_active'] else ''}{b['name']}  (stage {b['stage_reached'] or '-'}, "
-             f"spend {b['spend_credits']}, forked at {b['branched_at_stage'] or '-'}: {b['commit_message'] or ''})"
+             f"spend {dollars(b['spend_credits'])}, forked at {b['branched_at_stage'] or '-'}: {b['commit_message'] or ''})"
              for b in tree]
     _print(tree, args.json, lines)
     return 0
@@ -138,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="create a project from a story file and run stages 1..N")
     run.add_argument("story", help="a .txt, .md or .fountain file")
     run.add_argument("--mode", choices=["expand", "condense", "import"], required=True)
-    run.add_argument("--through", type=int, default=5, choices=range(1, 6), metavar="N", help="last stage (1-5)")
+    last = max(s.number for s in generating_stages() if s.available)
+    run.add_argument("--through", type=int, default=last, choices=range(1, last + 1), metavar="N",
+                     help=f"last stage (1-{last})")
     run.add_argument("--title")
     run.add_argument("--user", default=CLI_USER, help=f"the account that owns the project (default {CLI_USER})")
     run.add_argument("--json", action="store_true", help="print a JSON summary only")

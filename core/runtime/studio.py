@@ -14,10 +14,12 @@ import redis
 from rq import Queue, Worker
 
 from core.errors import ServiceUnavailable
+from core.pipeline import owned_rows
 from core.runtime.engines import Engines, build_engines
 from core.runtime.media import MediaStore
 from core.runtime.settings import REPO_ROOT, Settings, redact
 from db import embedded, migrate
+from db import registry as registry_rows
 from db.database import Database, check_reachable
 
 
@@ -57,6 +59,8 @@ def boot(settings: Settings, *, run_migrations: bool = True) -> Studio:
     if run_migrations:
         with db.pool.connection() as conn:
             migrate.apply_all(conn)
+        with db.as_service() as conn:  # the fork copy and "stage reached" read the registry's rows
+            registry_rows.sync_stage_rows(conn, owned_rows())
     connection = _connect_redis(settings.redis_url or embedded.start_redis(settings.data_dir))
     return Studio(settings, db, connection, Queue(settings.queue_name, connection=connection))
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import psycopg
 
-from core.budget import as_budget, change_budget
+from core.costs.budget import as_budget, change_budget
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
 from core.film.config import ProjectConfig, validate_project_config
 from db import branches as branch_rows
@@ -67,7 +67,7 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
     `seen_version` is the version the creator edited; if another session saved one since, the save
     is refused with EditConflict rather than silently overwriting it. Input identical to that version
     writes nothing and returns it: a version is a change, not a press of the button. A `budget_credits`
-    in `raw` changes the project's budget (recorded, as `core.budget.set_budget` does); the budget is
+    in `raw` changes the project's budget (recorded, as `core.costs.budget.set_budget` does); the budget is
     not part of the version. The project's title follows Main's Stage 1.
     """
     config: ProjectConfig = validate_project_config(raw)

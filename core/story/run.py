@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
+from core.costs.ledger import dollars
 from core.pipeline import generating_stages, resolve, stage
 from core.runtime.auth import User
 from core.runtime.studio import Studio
@@ -59,7 +60,7 @@ def run_story(studio: Studio, user: User, config: dict, through: int, progress: 
         line = _line(studio, user.id, ref, number, started)
         summary.stages.append(line)
         progress(f"Stage {number} locked as v{line['version']} in {line['seconds']:.2f}s, "
-                 f"{line['credits']} credits (shadow {line['shadow_credits']})")
+                 f"{dollars(line['credits'])} in credits (shadow {dollars(line['shadow_credits'])})")
     return _totals(studio, user.id, ref, summary)
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 import pandas as pd
 import streamlit as st
 
-from core.budget import budget_history, budget_label, set_budget
+from core.costs.budget import budget_history, budget_label, set_budget
 from core.errors import InputRejected, NotFound
 from core.runtime.auth import User
 from core.runtime.studio import Studio
