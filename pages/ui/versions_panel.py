@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from core.costs.ledger import MONEY_FORMAT
 from core.story.versions import StageView
 
 
@@ -21,7 +22,7 @@ def history_table(view: StageView) -> pd.DataFrame:
             "Model": [v["model"] or "—" for v in view.history],
             "Tokens in/out": [_tokens(v) for v in view.history],
             "Latency (ms)": [(v.get("generation") or {}).get("latency_ms") for v in view.history],
-            "Cost (credits)": [float(v["cost_credits"]) for v in view.history],
+            "Cost": [float(v["cost_credits"]) for v in view.history],
         }
     )
 
@@ -45,7 +46,8 @@ def versions_panel(view: StageView, render: Callable[[dict], None], on_restore: 
     if not view.history:
         return
     with st.expander(f"Version history ({len(view.history)})", icon=":material/history:"):
-        st.dataframe(history_table(view), hide_index=True, width="stretch")
+        st.dataframe(history_table(view), hide_index=True, width="stretch",
+                     column_config={"Cost": st.column_config.NumberColumn("Cost", format=MONEY_FORMAT)})
         numbers = [v["version"] for v in view.history]
         chosen = st.selectbox("Look at version", numbers, key=f"look_{view.stage.number}")
         old = next(v for v in view.history if v["version"] == chosen)
