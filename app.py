@@ -6,6 +6,7 @@ from uuid import UUID
 
 import streamlit as st
 
+from core.costs.ledger import dollars
 from core.pipeline import STAGES, Phase, Stage
 from core.runtime.studio import queue_health
 from core.story.projects import list_projects, project_overview
@@ -64,8 +65,8 @@ def project_picker() -> None:
     st.caption(f"Branch: **{branch['name'] if branch else '—'}**")
     spend = overview["spend"]
     budget = overview["project"]["budget_credits"]
-    cap = f" of {float(budget):,.2f}" if budget else ""
-    st.metric("Spend so far (credits)", f"{float(spend['credits']):,.2f}{cap}")
+    cap = f" of {dollars(budget)}" if budget else ""
+    st.metric("Spend so far", f"{dollars(spend['credits'])}{cap}")
 
 
 with st.sidebar:
