@@ -15,7 +15,10 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
+from db.ledger import LedgerStatus
+
 INVALIDATION_LOG_LIMIT = 200  # newest entries shown; the totals count them all
+_LEDGER = {"released": LedgerStatus.RELEASED, "settled": LedgerStatus.SETTLED, "reserved": LedgerStatus.RESERVED}
 
 
 def branch_context(conn: psycopg.Connection, project_id: UUID, branch: UUID | str | None) -> dict | None:
@@ -96,14 +99,14 @@ def spend_summary(conn: psycopg.Connection, project_id: UUID) -> list[dict]:
                          WHEN GROUPING(day) = 0 THEN 'day'
                          ELSE 'total' END AS dimension,
                     stage_number, scene_id, branch_id, provider, model, unit, day,
-                    coalesce(sum(units) FILTER (WHERE status <> 'released'), 0) AS units,
-                    coalesce(sum(credits) FILTER (WHERE status = 'settled'), 0) AS credits,
-                    coalesce(sum(credits) FILTER (WHERE status = 'reserved'), 0) AS held_credits,
-                    coalesce(sum(shadow_credits) FILTER (WHERE status <> 'released'), 0) AS shadow_credits,
-                    count(*) FILTER (WHERE status <> 'released') AS calls,
+                    coalesce(sum(units) FILTER (WHERE status <> %(released)s), 0) AS units,
+                    coalesce(sum(credits) FILTER (WHERE status = %(settled)s), 0) AS credits,
+                    coalesce(sum(credits) FILTER (WHERE status = %(reserved)s), 0) AS held_credits,
+                    coalesce(sum(shadow_credits) FILTER (WHERE status <> %(released)s), 0) AS shadow_credits,
+                    count(*) FILTER (WHERE status <> %(released)s) AS calls,
                     count(*) AS entries
                FROM (SELECT *, (created_at AT TIME ZONE 'UTC')::date AS day
-                       FROM cost_ledger WHERE project_id = %s) l
+                       FROM cost_ledger WHERE project_id = %(project)s) l
               GROUP BY GROUPING SETS ((stage_number), (scene_id), (branch_id), (provider, model, unit), (day), ()))
            -- labels join the few summed rows, not every ledger row
            SELECT sums.*, sc.scene_number, sc.slug AS scene_slug, sb.name AS scene_branch, b.name AS branch_name,
@@ -116,7 +119,7 @@ def spend_summary(conn: psycopg.Connection, project_id: UUID) -> list[dict]:
                      b.is_main DESC NULLS LAST, b.name NULLS LAST,
                      sb.is_main DESC NULLS LAST, sb.name NULLS LAST, sc.scene_number NULLS LAST,
                      sc.version DESC NULLS LAST""",
-        [project_id],
+        {"project": project_id, **_LEDGER},
     ).fetchall()
 
 

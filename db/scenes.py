@@ -11,6 +11,8 @@ from uuid import UUID
 
 import psycopg
 
+from db.ledger import LedgerStatus
+
 
 def write_scene_version(conn: psycopg.Connection, branch_id: UUID, scenes: list[dict], stage_state_id: UUID) -> int:
     """The script's scenes (number, slug, excerpt) become the branch's live scenes; returns how many are live.
@@ -55,10 +57,10 @@ def scene_history(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
                   (SELECT count(*) FROM frames f JOIN shots sh ON sh.id = f.shot_id WHERE sh.scene_id = sc.id) AS frames,
                   (SELECT count(*) FROM videos v JOIN shots sh ON sh.id = v.shot_id WHERE sh.scene_id = sc.id) AS clips,
                   (SELECT count(*) FROM scene_asset_instances i WHERE i.scene_id = sc.id) AS asset_instances,
-                  (SELECT coalesce(sum(l.credits) FILTER (WHERE l.status = 'settled'), 0)
+                  (SELECT coalesce(sum(l.credits) FILTER (WHERE l.status = %(settled)s), 0)
                      FROM cost_ledger l WHERE l.scene_id = sc.id) AS spend_credits
              FROM scenes sc
-            WHERE sc.branch_id = %s
+            WHERE sc.branch_id = %(branch)s
             ORDER BY sc.version DESC, sc.scene_number""",
-        [branch_id],
+        {"branch": branch_id, "settled": LedgerStatus.SETTLED},
     ).fetchall()

@@ -20,13 +20,16 @@ def insert_version(
     version: int,
     content: dict,
     *,
-    status: str = "draft",
+    status: str | None = None,
     overrides: dict | None = None,
     inherited_from_stage_id: UUID | None = None,
     input_versions: dict | None = None,
     **provenance: object,
 ) -> dict:
-    """Insert version `version`; a unique violation means someone else wrote it first."""
+    """Insert version `version`; a unique violation means someone else wrote it first.
+
+    Without `status` the row takes the column's default, a draft.
+    """
     unknown = set(provenance) - set(_PROVENANCE)
     if unknown:
         raise TypeError(f"unknown provenance fields: {sorted(unknown)}")
@@ -34,7 +37,7 @@ def insert_version(
         "branch_id": branch_id,
         "stage_number": stage_number,
         "version": version,
-        "status": status,
+        **({"status": status} if status is not None else {}),
         "content": Jsonb(content),
         "overrides": Jsonb(overrides) if overrides is not None else None,
         "inherited_from_stage_id": inherited_from_stage_id,

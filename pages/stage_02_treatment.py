@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.story.edits import choose_treatment, stage_view
 from core.story.projects import stage_one
@@ -103,11 +104,11 @@ if chosen is not None:
     )
 
 # --- lock ---------------------------------------------------------------------------------------
-if seen is not None and seen["status"] == "locked":
+if seen is not None and seen["status"] == StageStatus.LOCKED:
     st.success(f"Treatment locked (version {seen_version}). The beat sheet is written from it; a change here "
                "makes a new version and the locked one stays in the history.", icon=":material/lock:")
     st.page_link(stage(3).page, label=f"Go to Stage {stage(3).label}", icon=stage(3).icon)
-elif seen is not None and seen["status"] != "draft":
+elif seen is not None and seen["status"] != StageStatus.DRAFT:
     st.warning(f"Version {seen_version} is {seen['status']}; regenerate or restore a version to go on.")
 elif chosen is not None:
     session.lock_button("Lock treatment", seen_version,

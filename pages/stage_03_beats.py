@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.story.edits import save_beats, stage_view
 from pages.ui import session as common
@@ -99,7 +100,7 @@ if view.out_of_date(seen):
                "so they no longer describe it. The script goes on as it is; edit the beats to match it, or "
                "regenerate them (you'll see what that invalidates before anything changes).",
                icon=":material/sync_problem:")
-elif seen is not None and seen["status"] == "invalidated":
+elif seen is not None and seen["status"] == StageStatus.INVALIDATED:
     st.warning("**Invalidated.** The treatment changed after these beats were written. Regenerate them from "
                "the new treatment, or edit and save them as a new version.", icon=":material/warning:")
 
@@ -133,12 +134,12 @@ else:
     )
 
 # --- lock ---------------------------------------------------------------------------------------
-if seen is not None and seen["status"] == "locked":
+if seen is not None and seen["status"] == StageStatus.LOCKED:
     st.success(f"Beat sheet locked (version {seen_version}). The master script is written from it.",
                icon=":material/lock:")
     if stage(4).available:
         st.page_link(stage(4).page, label=f"Go to Stage {stage(4).label}", icon=stage(4).icon)
-elif seen is not None and seen["status"] == "draft":
+elif seen is not None and seen["status"] == StageStatus.DRAFT:
     session.lock_button("Lock beat sheet", seen_version,
                         "Locked the beat sheet (version {version}). On to the master script.")
 

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.story.edits import save_script, stage_view
 from core.story.projects import stage_one
@@ -45,7 +46,7 @@ def rear_view_mirror() -> None:
             st.code(first["narrative"], language=None, wrap_lines=True)
         return
     beats = stage_view(studio, user.id, ref, 3).latest
-    if beats["status"] == "outdated":
+    if beats["status"] == StageStatus.OUTDATED:
         st.warning("**The beat sheet is now out of date with the script**: the script was edited by hand after "
                    "the beats were locked. The film follows the script from here.", icon=":material/sync_problem:")
     with st.expander(f"Rear-view mirror · the beat sheet (Stage 3 v{beats['version']}, {beats['status']})",
@@ -98,7 +99,7 @@ if seen is None:
 else:
     origin = "imported" if seen["provider"] == "import" else f"written by {seen['model'] or 'the writer'}"
     st.caption(f"Version {seen_version} · {seen['status']} · {origin} · {len(content['scenes'])} scene(s)")
-    if seen["status"] == "invalidated":
+    if seen["status"] == StageStatus.INVALIDATED:
         st.warning(f"Version {seen_version} was invalidated by a change upstream. Regenerate the script, or "
                    "restore a version below, to go on.", icon=":material/warning:")
 
@@ -129,11 +130,11 @@ else:
     scenes_table(content["scenes"])
 
     # --- lock ---------------------------------------------------------------------------------------
-    if seen["status"] == "locked":
+    if seen["status"] == StageStatus.LOCKED:
         st.success(f"Script locked (version {seen_version}). The global assets are drawn from it.",
                    icon=":material/lock:")
         st.page_link(stage(5).page, label=f"Go to Stage {stage(5).label}", icon=stage(5).icon)
-    elif seen["status"] == "draft":
+    elif seen["status"] == StageStatus.DRAFT:
         session.lock_button("Lock the script", seen_version,
                             "Locked the script (version {version}). On to the global assets.")
 

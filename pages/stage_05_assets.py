@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.film.statuses import StageStatus
 from core.film.style import STYLE_PRESETS
 from core.pipeline import stage
 from core.runtime.jobs import JobStatus
@@ -171,7 +172,7 @@ rear_view_mirror()
 seen = session.opened_version(view)
 seen_version = seen["version"] if seen else 0
 content = seen["content"] if seen else {}
-locked = bool(seen) and seen["status"] == "locked"
+locked = bool(seen) and seen["status"] == StageStatus.LOCKED
 
 # --- extract the assets -------------------------------------------------------------------------
 regenerate, why = False, ""
@@ -181,7 +182,7 @@ if seen is None:
     regenerate = session.first_draft_button("Extract the assets", "Extracting the assets")
 else:
     st.caption(f"Version {seen_version} · {seen['status']} · {len(content['assets'])} asset(s)")
-    if seen["status"] == "invalidated":
+    if seen["status"] == StageStatus.INVALIDATED:
         st.warning(f"Version {seen_version} was invalidated by a change upstream. Extract the assets again, or "
                    "restore a version below, to go on.", icon=":material/warning:")
 
@@ -264,7 +265,7 @@ if locked:
                "(Phase B) can begin.", icon=":material/lock:")
     if stage(6).available:
         st.page_link(stage(6).page, label=f"Go to Stage {stage(6).label}", icon=stage(6).icon)
-elif seen is not None and seen["status"] == "draft":
+elif seen is not None and seen["status"] == StageStatus.DRAFT:
     st.caption("Locking needs a saved visual style and a reference image for every asset.")
     session.lock_button("Lock assets", seen_version,
                         "Locked the assets (version {version}). The scenes are written: production can begin.")

@@ -31,11 +31,13 @@ from core.costs.estimates import (
     planned_shots,
 )
 from core.costs.price_book import ZERO
+from core.film.statuses import SceneStatus, StageStatus
 from core.pipeline import Item, Per, Scope, feeder, generating_stages, producer_of, scene_source, stage
 
 SCENE_SECONDS = 60  # before the script: one scene a minute of film
 ASSUMED_ASSETS = 6  # before Stage 5: a short film's usual few characters, locations and props
-DONE = frozenset({"draft", "locked", "outdated"})  # `outdated` is a flag; the version is still valid
+# `outdated` is a flag; the version is still valid
+DONE = frozenset({StageStatus.DRAFT, StageStatus.LOCKED, StageStatus.OUTDATED})
 UNIT_WORDS = {"input_token": "tokens", "output_token": "tokens", "image": "images", "video_second": "s of video"}
 
 
@@ -61,7 +63,7 @@ class SceneProgress:
     """A scene of the script and its shots (none before its shot list)."""
 
     number: int
-    status: str = "draft"
+    status: str = SceneStatus.DRAFT  # a SceneStatus, or its value as the row has it
     excerpt_chars: int = 0
     shots: tuple[ShotProgress, ...] = ()
     planned: bool = False  # shots planned from the target length: no shot list yet
@@ -211,7 +213,7 @@ def _scenes_to_make(progress: FilmProgress) -> tuple[tuple[SceneProgress, ...], 
 def _planned_scenes(target_seconds: int) -> tuple[SceneProgress, ...]:
     count = max(1, -(-int(target_seconds) // SCENE_SECONDS))
     chars = stage_cost.expected_output_chars(scene_source(), target_seconds) // count
-    return tuple(SceneProgress(number, "draft", chars) for number in range(1, count + 1))
+    return tuple(SceneProgress(number, SceneStatus.DRAFT, chars) for number in range(1, count + 1))
 
 
 def _deal(shots: list[ShotProgress], hands: int) -> list[tuple[ShotProgress, ...]]:
@@ -242,12 +244,12 @@ def _scene_lines(scenes: Iterable[SceneProgress], estimator: Estimator) -> list[
 
 
 def _needs_shot_list(scene: SceneProgress) -> bool:
-    return scene.planned or scene.status == "outdated" or any(shot.invalidated for shot in scene.shots)
+    return scene.planned or scene.status == SceneStatus.OUTDATED or any(shot.invalidated for shot in scene.shots)
 
 
 def _redo(scene: SceneProgress) -> bool:
     """Frames and clips made before an upstream change don't count."""
-    return scene.status in ("outdated", "continuity_broken") or any(shot.invalidated for shot in scene.shots)
+    return scene.status in (SceneStatus.OUTDATED, SceneStatus.CONTINUITY_BROKEN) or any(shot.invalidated for shot in scene.shots)
 
 
 def _frames_to_make(scene: SceneProgress) -> list[ShotPlan]:

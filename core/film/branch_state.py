@@ -10,28 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from functools import cached_property
+
+from core.film.statuses import SceneStatus, StageStatus  # also imported from here
 
 ItemId = Hashable  # a UUID from the database; any hashable id in tests
 
 _FRAME_ORDER = {"start": 0, "end": 1}
-
-
-class StageStatus(StrEnum):
-    DRAFT = "draft"
-    LOCKED = "locked"
-    INVALIDATED = "invalidated"
-    OUTDATED = "outdated"  # upstream of a manual edit: out of sync, still valid
-
-
-class SceneStatus(StrEnum):
-    DRAFT = "draft"
-    SHOT_LIST_READY = "shot_list_ready"
-    FRAMES_LOCKED = "frames_locked"
-    VIDEO_COMPLETE = "video_complete"
-    OUTDATED = "outdated"  # a global stage changed under it: the scene must be redone
-    CONTINUITY_BROKEN = "continuity_broken"  # an earlier scene's end state changed
 
 
 def _set(obj: object, name: str, value: object) -> None:

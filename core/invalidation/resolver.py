@@ -53,9 +53,11 @@ class ItemKind(StrEnum):
 
 
 class Mark(StrEnum):
-    INVALIDATED = "invalidated"
-    OUTDATED = "outdated"
-    CONTINUITY_BROKEN = "continuity_broken"
+    """What a change writes on an item: a stage or scene status, or for shots, frames and clips a flag."""
+
+    INVALIDATED = StageStatus.INVALIDATED.value
+    OUTDATED = StageStatus.OUTDATED.value  # == SceneStatus.OUTDATED
+    CONTINUITY_BROKEN = SceneStatus.CONTINUITY_BROKEN.value
 
 
 class InvalidationType(StrEnum):

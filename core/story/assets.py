@@ -11,6 +11,7 @@ import psycopg
 
 from core.costs.ledger import ChargedTo, is_paid, release, require_room, reserve, settle
 from core.errors import InputRejected, NotFound, StageFrozen, StageIncomplete
+from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.runtime import jobs
 from core.runtime.engines import Engines, model_key
@@ -176,7 +177,7 @@ def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_ass
         item = asset_rows.get_library_asset(conn, global_asset_id)
     if state is None:
         raise NotFound("Extract this project's assets first, then pull from your library into them.")
-    if state["status"] == "locked":
+    if state["status"] == StageStatus.LOCKED:
         raise StageFrozen("Stage 5 is locked on this branch; branch the project to change its assets.")
     if item is None:
         raise NotFound("That library asset doesn't exist or isn't yours.")

@@ -2,7 +2,9 @@
 
 Every saved edit is a new version that records what changed in `overrides`; a lock freezes the
 latest version (the database keeps it that way). Edits that invalidate later work go through the
-same preview and apply as regeneration (`core.invalidation.changes`).
+same preview and apply as regeneration (`core.invalidation.changes`). Each save is one unit of work
+(`core.runtime.work`): the version it edits is read, the edit validated, written and its invalidation
+applied in one transaction, so a lost race (EditConflict) leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from uuid import UUID
 import psycopg
 from pydantic import ValidationError
 
+from core.costs.estimates import Estimator
 from core.errors import InputRejected, NotFound, StageIncomplete, rejected_input
 from core.invalidation.changes import ChangePreview, apply_change, build_preview, change_for_stage_edit
 from core.pipeline import resolve, scene_source, stage
 from core.runtime.media import is_media_key
 from core.runtime.studio import Studio
+from core.runtime.work import work
 from core.story import versions
 from core.story.projects import ProjectRef
 from core.story.versions import StageView
@@ -45,21 +49,22 @@ def edit_preview(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) ->
         return build_preview(conn, ref.branch_id, change_for_stage_edit(number, "edit"), studio.engines.estimator)
 
 
-def _save_edit(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, content: dict, seen_version: int,
-               changed: dict, preview: ChangePreview | None = None, acknowledged: bool = False) -> dict:
-    """Write an edit as a new version, apply what it invalidates, keep derived rows in step."""
-    with studio.db.as_user(user_id) as conn:
-        latest = _editable(conn, ref.branch_id, number)
-        row = versions.save_version(
-            conn, ref.branch_id, number, content, seen_version, overrides={"edited": True, **changed},
-            prompt_template_version=latest["prompt_template_version"], provider=latest["provider"],
-            model=latest["model"], seed=latest["seed"],
-        )
-        change = change_for_stage_edit(number, "edit")
-        preview = preview or build_preview(conn, ref.branch_id, change, studio.engines.estimator)
-        apply_change(conn, ref.branch_id, change, row["id"], preview, acknowledged)
-        if stage(number).sync_rows:
-            resolve(stage(number).sync_rows)(conn, ref, row)
+def _save_edit(conn: psycopg.Connection, estimator: Estimator, ref: ProjectRef, latest: dict, content: dict,
+               seen_version: int, changed: dict, preview: ChangePreview | None = None,
+               acknowledged: bool = False) -> dict:
+    """In the caller's transaction: write an edit of `latest` as a new version, apply what it invalidates,
+    keep derived rows in step."""
+    number = latest["stage_number"]
+    row = versions.save_version(
+        conn, ref.branch_id, number, content, seen_version, overrides={"edited": True, **changed},
+        prompt_template_version=latest["prompt_template_version"], provider=latest["provider"],
+        model=latest["model"], seed=latest["seed"],
+    )
+    change = change_for_stage_edit(number, "edit")
+    preview = preview or build_preview(conn, ref.branch_id, change, estimator)
+    apply_change(conn, ref.branch_id, change, row["id"], preview, acknowledged)
+    if stage(number).sync_rows:
+        resolve(stage(number).sync_rows)(conn, ref, row)
     return row
 
 
@@ -74,9 +79,17 @@ def _editable(conn: psycopg.Connection, branch_id: UUID, number: int) -> dict:
 def choose_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, variant: int,
                      prose: str | None = None, **confirm) -> dict:
     """Pick treatment variant `variant` (0-2), optionally with its prose edited; a new version."""
-    with studio.db.as_user(user_id) as conn:
-        content = dict(_editable(conn, ref.branch_id, 2)["content"])
-    variants = content["variants"]
+    with work(studio, user_id) as conn:
+        latest = _editable(conn, ref.branch_id, 2)
+        content = dict(latest["content"])
+        chosen, text = _chosen_treatment(content["variants"], variant, prose)
+        changed = {"selected_variant": variant, "prose_edited": text != chosen["prose"]}
+        edit = {**content, "selected_variant": variant, "prose_treatment": text}
+        return _save_edit(conn, studio.engines.estimator, ref, latest, edit, seen_version, changed, **confirm)
+
+
+def _chosen_treatment(variants: list[dict], variant: int, prose: str | None) -> tuple[dict, str]:
+    """The chosen variant and its prose (as given, or as written), InputRejected unless both are sound."""
     if not 0 <= variant < len(variants):
         raise InputRejected({"variant": "choose one of the three treatments"})
     text = (prose if prose is not None else variants[variant]["prose"]).strip()
@@ -86,22 +99,22 @@ def choose_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, seen_versio
         Treatment.model_validate({**variants[variant], "prose": text})
     except ValidationError as exc:
         raise rejected_input(exc, root="prose_treatment") from exc
-    changed = {"selected_variant": variant, "prose_edited": text != variants[variant]["prose"]}
-    return _save_edit(studio, user_id, ref, 2, {**content, "selected_variant": variant, "prose_treatment": text},
-                      seen_version, changed, **confirm)
+    return variants[variant], text
 
 
 def save_beats(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, rows: list[dict], **confirm) -> dict:
     """The edited beat table (reordered, added, deleted rows) as a new version; edited beats are flagged."""
-    with studio.db.as_user(user_id) as conn:
-        content = dict(_editable(conn, ref.branch_id, 3)["content"])
-    try:
-        sheet = apply_beat_edits(BeatSheet.model_validate({"beats": content["beats"]}), rows)
-    except ValidationError as exc:
-        raise rejected_input(exc, root="beats", item="beat") from exc
-    beats = sheet.model_dump(mode="json")["beats"]
-    edited = [b["id"] for b in beats if b["manually_edited"]]
-    return _save_edit(studio, user_id, ref, 3, {**content, "beats": beats}, seen_version, {"beats": edited}, **confirm)
+    with work(studio, user_id) as conn:
+        latest = _editable(conn, ref.branch_id, 3)
+        content = dict(latest["content"])
+        try:
+            sheet = apply_beat_edits(BeatSheet.model_validate({"beats": content["beats"]}), rows)
+        except ValidationError as exc:
+            raise rejected_input(exc, root="beats", item="beat") from exc
+        beats = sheet.model_dump(mode="json")["beats"]
+        edited = [b["id"] for b in beats if b["manually_edited"]]
+        return _save_edit(conn, studio.engines.estimator, ref, latest, {**content, "beats": beats}, seen_version,
+                          {"beats": edited}, **confirm)
 
 
 def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, text: str, **confirm) -> dict:
@@ -112,10 +125,10 @@ def save_script(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
         script = parse_master_script(text).model_dump(mode="json")
     except ValidationError as exc:  # too long, say
         raise rejected_input(exc, root="formatted_script") from exc
-    with studio.db.as_user(user_id) as conn:
-        content = dict(_editable(conn, ref.branch_id, 4)["content"])
-    return _save_edit(studio, user_id, ref, 4, {**content, **script}, seen_version,
-                      {"formatted_script": True}, **confirm)
+    with work(studio, user_id) as conn:
+        latest = _editable(conn, ref.branch_id, 4)
+        return _save_edit(conn, studio.engines.estimator, ref, latest, {**latest["content"], **script}, seen_version,
+                          {"formatted_script": True}, **confirm)
 
 
 def save_assets(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: int, assets: list[dict],
@@ -125,21 +138,22 @@ def save_assets(studio: Studio, user_id: UUID, ref: ProjectRef, seen_version: in
     An asset pulled from the library keeps its link (`global_asset_id`, given or found by type and name)
     and its image through edits. Without `style` the version keeps the style already chosen, or none.
     """
-    with studio.db.as_user(user_id) as conn:
-        content = dict(_editable(conn, ref.branch_id, 5)["content"])
+    with work(studio, user_id) as conn:
+        latest = _editable(conn, ref.branch_id, 5)
+        content = dict(latest["content"])
         rows = asset_rows.branch_assets(conn, ref.branch_id)
         linked = {(r["asset_type"], r["name"]): str(r["global_asset_id"]) for r in rows if r["global_asset_id"]}
         images = {r["image_key_url"] for r in rows + asset_rows.library(conn) if r["image_key_url"]}
-    _require_known_images(assets, images)
-    try:
-        checked = AssetSet.model_validate({"assets": assets}).model_dump(mode="json")["assets"]
-        chosen = VisualStyle.model_validate(style).model_dump() if style else content.get("visual_style")
-    except ValidationError as exc:
-        raise rejected_input(exc, root="assets", item="asset") from exc
-    checked = [_library_link(asset, given, linked) for asset, given in zip(checked, assets)]
-    changed = {"assets": [a["name"] for a in checked if a not in content["assets"]], "visual_style": chosen}
-    return _save_edit(studio, user_id, ref, 5, {**content, "assets": checked, "visual_style": chosen}, seen_version,
-                      changed, **confirm)
+        _require_known_images(assets, images)
+        try:
+            checked = AssetSet.model_validate({"assets": assets}).model_dump(mode="json")["assets"]
+            chosen = VisualStyle.model_validate(style).model_dump() if style else content.get("visual_style")
+        except ValidationError as exc:
+            raise rejected_input(exc, root="assets", item="asset") from exc
+        checked = [_library_link(asset, given, linked) for asset, given in zip(checked, assets)]
+        changed = {"assets": [a["name"] for a in checked if a not in content["assets"]], "visual_style": chosen}
+        edit = {**content, "assets": checked, "visual_style": chosen}
+        return _save_edit(conn, studio.engines.estimator, ref, latest, edit, seen_version, changed, **confirm)
 
 
 def _require_known_images(assets: list[dict], images: set[str]) -> None:
@@ -202,8 +216,10 @@ def choose_first_treatment(studio: Studio, user_id: UUID, ref: ProjectRef, row: 
 def restore_version(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, version: int, seen_version: int,
                     **confirm) -> dict:
     """An old version back as the newest; what it invalidates is applied as for an edit."""
-    with studio.db.as_user(user_id) as conn:
+    with work(studio, user_id) as conn:
         old = next((v for v in stage_rows.versions(conn, ref.branch_id, number) if v["version"] == version), None)
-    if old is None:
-        raise NotFound(f"Stage {number} has no version {version}.")
-    return _save_edit(studio, user_id, ref, number, old["content"], seen_version, {"restored_from": version}, **confirm)
+        if old is None:
+            raise NotFound(f"Stage {number} has no version {version}.")
+        latest = _editable(conn, ref.branch_id, number)
+        return _save_edit(conn, studio.engines.estimator, ref, latest, old["content"], seen_version,
+                          {"restored_from": version}, **confirm)

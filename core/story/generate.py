@@ -24,6 +24,7 @@ from core.costs.estimates import Estimate
 from core.costs.ledger import ChargedTo, is_paid, paid_entry, release, reserve, settle
 from core.errors import EditConflict, StageNotReady
 from core.film.config import ProjectConfig
+from core.film.statuses import StageStatus
 from core.invalidation.changes import (
     ChangePreview,
     apply_change,
@@ -174,8 +175,8 @@ def beats_back_in_sync(conn: psycopg.Connection, ref: ProjectRef, row: dict) -> 
     """A script written from the locked beats matches them again: a beat sheet flagged out of date
     by an earlier hand edit of the script is locked and in sync once more."""
     beats = stage_rows.latest(conn, ref.branch_id, 3)
-    if beats is not None and beats["status"] == "outdated":
-        stage_rows.set_status(conn, beats["id"], "locked")
+    if beats is not None and beats["status"] == StageStatus.OUTDATED:
+        stage_rows.set_status(conn, beats["id"], StageStatus.LOCKED)
 
 
 def _run(work: Plan, engines: Engines, guidance: str, seed: int, tags: dict) -> StageDraft:

@@ -10,6 +10,7 @@ import psycopg
 from core.costs.budget import as_budget, change_budget
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
 from core.film.config import ProjectConfig, validate_project_config
+from core.film.statuses import StageStatus
 from db import branches as branch_rows
 from db import projects as project_rows
 from db import stages as stage_rows
@@ -36,7 +37,7 @@ def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> Proje
             change_budget(conn, project["id"], as_budget(config.budget_credits))
         branch = project_rows.insert_branch(conn, project["id"], MAIN_BRANCH, is_main=True)
         project_rows.set_active_branch(conn, project["id"], branch["id"])
-        stage_rows.insert_version(conn, branch["id"], 1, 1, config.stage_content(), status="locked")
+        stage_rows.insert_version(conn, branch["id"], 1, 1, config.stage_content(), status=StageStatus.LOCKED)
     return ProjectRef(project["id"], branch["id"])
 
 
@@ -89,7 +90,7 @@ def revise_stage_one(db: Database, user_id: UUID, ref: ProjectRef, raw: dict[str
                 _title_follows_main(conn, ref, config.title)
             return stage_rows.insert_version(
                 conn, ref.branch_id, 1, seen_version + 1, config.stage_content(),
-                status="locked", overrides={"changed": changed}, inherited_from_stage_id=latest["id"],
+                status=StageStatus.LOCKED, overrides={"changed": changed}, inherited_from_stage_id=latest["id"],
             )
     except psycopg.errors.UniqueViolation as exc:
         raise EditConflict("Stage 1 was changed in another session; reload to see the newer version.") from exc

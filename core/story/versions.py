@@ -13,13 +13,11 @@ from uuid import UUID
 import psycopg
 
 from core.errors import EditConflict, NotFound, StageFrozen, StageNotReady
+from core.film.statuses import SETTLED_STAGE, StageStatus
 from core.pipeline import Stage, import_skips, stage
 from db import stages as stage_rows
 
 IMPORT_SKIPS = import_skips()  # an imported screenplay goes straight to the script
-# What a downstream stage may build on: a locked version, or one flagged `outdated` (a locked beat sheet
-# the hand-edited script no longer matches: out of sync, still the locked version).
-SETTLED = frozenset({"locked", "outdated"})
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,12 @@ class StageView:
     @property
     def locked(self) -> bool:
         """The latest version is locked (for Stage 5: the assets are locked, Phase B is open)."""
-        return bool(self.latest) and self.latest["status"] == "locked"
+        return bool(self.latest) and self.latest["status"] == StageStatus.LOCKED
 
     @staticmethod
     def out_of_date(version: dict | None) -> bool:
         """A locked version a later stage's hand edit no longer matches (beats after the script was edited)."""
-        return bool(version) and version["status"] == "outdated"
+        return bool(version) and version["status"] == StageStatus.OUTDATED
 
 
 def skipped_stages(conn: psycopg.Connection, branch_id: UUID) -> frozenset[int]:
@@ -53,7 +51,7 @@ def require_upstream_locked(conn: psycopg.Connection, branch_id: UUID, number: i
         raise StageNotReady(f"Stage {number} is skipped for an imported screenplay.", 4)
     for needed in _effective_upstream(number, skipped):
         state = stage_rows.latest(conn, branch_id, needed)
-        if state is None or state["status"] not in SETTLED:
+        if state is None or state["status"] not in SETTLED_STAGE:
             raise StageNotReady(f"Lock Stage {stage(needed).label} before opening Stage {number}.", needed)
     return skipped
 
@@ -102,9 +100,9 @@ def lock(conn: psycopg.Connection, branch_id: UUID, number: int, version: int) -
         raise NotFound(f"Stage {number} has nothing to lock yet.")
     if latest["version"] != version:
         raise EditConflict(f"Stage {number} has a newer version ({latest['version']}); review it before locking.")
-    if latest["status"] == "locked":
+    if latest["status"] == StageStatus.LOCKED:
         return latest
-    if latest["status"] != "draft":
+    if latest["status"] != StageStatus.DRAFT:
         raise StageFrozen(f"Stage {number} version {version} is {latest['status']}; regenerate it before locking.")
-    stage_rows.set_status(conn, latest["id"], "locked")
-    return {**latest, "status": "locked"}
+    stage_rows.set_status(conn, latest["id"], StageStatus.LOCKED)
+    return {**latest, "status": StageStatus.LOCKED}
