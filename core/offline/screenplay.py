@@ -1,7 +1,9 @@
 """Stage 4 offline: a Fountain screenplay written from the beats, sentence by sentence.
 
     scene headings  a new scene wherever a sentence moves us to a place ("into Mara's kitchen"), or the
-                    time of day turns ("that night"); INT./EXT. from the kind of place
+                    text sets a new time of day ("that night", "the next morning"); a scene keeps its time
+                    otherwise (a word like "dark" or "morning" in passing is not a cut); INT./EXT. from the
+                    kind of place
     action          the beat's sentences without their speech, in the present tense, each character's
                     name in capitals the first time they appear
     dialogue        the quoted speech, spoken by the character its tag names ('Mara whispered'), else by
@@ -32,6 +34,7 @@ class _Scene:
     location: str
     time: str
     lines: list[str] = field(default_factory=list)
+    stated: bool = True  # False while the time is only assumed (DAY): the first time the text gives is adopted
 
     @property
     def heading(self) -> str:
@@ -79,14 +82,16 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
         current = scenes[-1] if scenes else None
         if current is None:
             where = place or gazetteer.canonical(_opening_place(unit, text, source, cast))
-            scenes.append(_Scene(where.setting, where.name, time or "DAY"))
+            scenes.append(_Scene(where.setting, where.name, time or "DAY", stated=bool(time)))
         elif place and place.name != current.location:
-            scenes.append(_Scene(place.setting, place.name, time or current.time))
+            scenes.append(_Scene(place.setting, place.name, time or current.time, stated=bool(time) or current.stated))
         elif current.lines and time_jump(narration):  # "A week later": where we are next, if it's said
             ahead = mentioned_places(" ".join(without_quotes(u) for _, u in units[index:index + 2]))
             where = gazetteer.canonical(ahead[0]) if ahead else None
             setting, location = (where.setting, where.name) if where else (current.setting, current.location)
-            scenes.append(_Scene(setting, location, time or "DAY"))
+            scenes.append(_Scene(setting, location, time or current.time, stated=bool(time)))
+        elif time and not current.stated:  # the first time the scene's text gives is when it happens
+            current.time, current.stated = time, True
         elif current.lines and time and time != current.time:
             scenes.append(_Scene(current.setting, current.location, time))
         scenes[-1].lines.append(unit)
