@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
+from core.offline.premise import not_people
 from core.offline.speech import Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
@@ -25,6 +26,8 @@ from core.offline.text import sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 MIN_SCENES = 3
+_INTENT = re.compile(r"\b(?:before|until|unless|if|once|must|wants? to|needs? to|hopes? to|plans? to|has to|have to|"
+                     r"tries to|dreams? of|would|will)\b", re.IGNORECASE)
 _LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)
 
 
@@ -60,8 +63,11 @@ def write_master_script(inputs: dict, seed: int = 0) -> dict:
 
 def cast_for(text: str, source: str) -> list[Character]:
     """The characters of a text: those the source names (with their full names) plus any new ones."""
-    known = [character for character in read_story(source).characters if mentioned(character, text)]
-    extra = [c for c in read_story(text).characters if not any(c.aliases & k.aliases for k in known)]
+    told, written = read_story(source), read_story(text)
+    describing = not_people(told) | not_people(written)  # "Venetian" in "a Venetian glassblower"
+    known = [character for character in told.characters if mentioned(character, text) and character.name not in describing]
+    extra = [c for c in written.characters
+             if not any(c.aliases & k.aliases for k in known) and c.name not in describing]
     return known + extra
 
 
@@ -76,7 +82,7 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
         if len(scenes) >= limit and index and units[index - 1][0] == beat:
             scenes[-1].lines.append(unit)  # enough scenes for the film's length: stay until the beat ends
             continue
-        place = next(iter(find_places(narration)), None)
+        place = next((place for place in find_places(narration) if not _intended(narration, place)), None)
         place = gazetteer.canonical(place) if place else None
         time = time_of_day(narration)
         current = scenes[-1] if scenes else None
@@ -96,6 +102,13 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
             scenes.append(_Scene(current.setting, current.location, time))
         scenes[-1].lines.append(unit)
     return scenes
+
+
+def _intended(narration: str, place: Place) -> bool:
+    """A place someone means to reach or a condition names ('must sail to the harbor', 'before the storm reaches
+    the bay') is not where the scene is."""
+    clause = re.split(r"[,;:]", narration[:place.position])[-1]
+    return bool(_INTENT.search(clause))
 
 
 def _opening_place(first: str, text: str, source: str, cast: list[Character]) -> Place:

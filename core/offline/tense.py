@@ -48,7 +48,8 @@ repeat continue finish prepare kneel dance sing sob frown struggle collapse vani
 """.split()
 _SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|I|you"
             r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?"
-            r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must)\b)"
+            r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must|"
+            r"who|which|that|whom)\b)"
             r"[a-z]+)\b)")
 _PLURAL_SUBJECTS = frozenset("they we i you".split())
 _PLURAL_HEADS = frozenset("""
