@@ -57,7 +57,8 @@ def expand(premise: Premise, approach: str, direction: Direction, genres: list[s
         roles = ["setup", "turn", "decision"]
     scenes = _Scenes(premise, direction, rng).write(roles)
     if approach == "condensed":
-        return [" ".join(sentence for scene in scenes for sentence in scene[:2])]
+        keep = max(1, round(2 * direction.length))  # two sentences a scene; one when asked for shorter
+        return [" ".join(sentence for scene in scenes for sentence in scene[:keep])]
     acts = [[sentence for scene in group for sentence in scene] for group in arcs.thirds(scenes)]
     if approach == "faithful":
         return [f"Act {number}. {' '.join(act)}" for number, act in zip(("One", "Two", "Three"), acts) if act]
@@ -85,7 +86,7 @@ class _Scenes:
             if (place, time_of_day(cue)) == previous and index:
                 cue = "An hour later"  # the same place at the same time of day: a jump cuts the scene
             previous = (place, time_of_day(cue) or previous[1])
-            self.moved = index and place != self._place(index - 1, roles[index - 1], len(roles))
+            self.moved = bool(index) and place != self._place(index - 1, roles[index - 1], len(roles))
             scene = getattr(self, f"_{role}")(cue, said, _setting(place))
             if role in ("attempt", "complication", "turn") and self.emphasis:
                 scene.append(self._emphasis(index, _setting(place)))
@@ -93,7 +94,7 @@ class _Scenes:
         return scenes
 
     def _place(self, index: int, role: str, count: int) -> str:
-        if role in ("setup", "decision", "outcome") or len(self.places) == 1:
+        if role in ("setup", "want", "decision", "outcome") or len(self.places) == 1:
             return self.places[0]
         return self.places[1 + (index % (len(self.places) - 1))]
 
@@ -104,8 +105,8 @@ class _Scenes:
 
     def _want(self, cue: str, said: str, setting: str) -> list[str]:
         lead, premise = self.lead, self.premise
-        lines = [f"{cue}, {lead.short} {_verb(lead, 'makes', 'make')} a plan to {premise.goal} {setting}."
-                 if premise.goal else f"{cue}, {lead.short} {_verb(lead, 'takes', 'take')} stock {setting}."]
+        lines = [f"{cue}, {setting}, {lead.short} {_verb(lead, 'makes', 'make')} a plan to {premise.goal}."
+                 if premise.goal else f"{cue}, {setting}, {lead.short} {_verb(lead, 'takes', 'take')} stock."]
         lines.append(_deadline_line(premise, lead))
         if premise.purpose:
             lines.append(f"It is the only way to {premise.purpose}.")
@@ -113,25 +114,32 @@ class _Scenes:
 
     def _attempt(self, cue: str, said: str, setting: str) -> list[str]:
         lead, goal = self.lead, self.premise.goal
+        self.attempts = getattr(self, "attempts", 0) + 1
         if goal:
-            line = self.rng.choice((f"{cue}, {lead.short} {_verb(lead, 'tries', 'try')} to {goal} {setting}, "
-                                    f"and it is not enough.",
-                                    f"{cue}, {setting}, the first attempt to {goal} fails."))
+            line = (f"{cue}, {setting}, the first attempt to {goal} fails." if self.attempts == 1 else
+                    f"{cue}, {setting}, {lead.short} {_verb(lead, 'tries', 'try')} again to {goal}, "
+                    f"and it is still not enough.")
         else:
-            line = f"{cue}, {lead.short} {_verb(lead, 'does', 'do')} what {_verb(lead, 'was', 'were')} asked {setting}."
+            line = f"{cue}, {setting}, {lead.short} {_verb(lead, 'does', 'do')} what {_verb(lead, 'was', 'were')} asked."
         arrival = (f"{capitalize_first(self.other.short)} {_verb(self.other, 'arrives', 'arrive')} {setting}."
                    if self.other else "")
         return [line, arrival]
 
     def _complication(self, cue: str, said: str, setting: str) -> list[str]:
         premise, lead = self.premise, self.lead
+        self.complications = getattr(self, "complications", 0) + 1
         second = [clause for clause in premise.clauses[1:] if premise.obstacle and premise.obstacle in clause]
-        if second:
+        worse = (f"{premise.threat} is getting closer" if premise.threat else "nothing goes as planned",
+                 f"{lead.short} {_verb(lead, 'is', 'are')} running out of ways to {premise.goal}"
+                 if premise.goal else "every way forward closes")
+        if self.complications > 1:
+            lines = [f"{cue}, {setting}, {worse[self.complications % 2]}."]
+        elif second:
             lines = [f"{cue}, {setting}, the trouble begins.", second[0]]
         elif premise.obstacle:
             lines = [f"{cue}, {setting}, {premise.obstacle}."]
         else:
-            lines = [f"{cue}, {setting}, nothing goes as planned."]
+            lines = [f"{cue}, {setting}, {worse[0]}."]
         if premise.twist:
             lines.append(f"{capitalize_first(lead.short)} {premise.twist}.")
         return lines
@@ -185,12 +193,12 @@ def _timeline(premise: Premise, count: int) -> list[tuple[str, str]]:
         run = list(_DAY[2:9])
     else:
         run = [_DAY[0], _DAY[2], _DAY[5], _DAY[10], _DAY[2], _DAY[6]]
-    while len(run) < count:
-        run += [("The next morning", "morning"), ("That afternoon", "afternoon"), ("That night", "night")]
     if count == 1:
         return run[:1]
     picks = [round(index * (len(run) - 1) / (count - 1)) for index in range(count)]
-    return [run[pick] for pick in picks]
+    # more scenes than the day has cues: the same part of the day again, an hour on
+    return [run[pick] if not index or pick != picks[index - 1] else ("An hour later", run[pick][1])
+            for index, pick in enumerate(picks)]
 
 
 def _deadline_line(premise: Premise, lead: Person, cue: str = "", setting: str = "") -> str:

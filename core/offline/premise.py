@@ -25,7 +25,8 @@ captain sailor pilot detective officer thief spy chef cook baker farmer fisherma
 artist poet musician singer actor actress dancer writer witch wizard ghost mayor judge lawyer clerk widow orphan
 servant maid butler guard hunter shepherd miner smith blacksmith tailor merchant trader driver courier nanny
 scientist engineer mechanic inventor librarian painter glassblower potter weaver carpenter ranger climber diver
-surgeon midwife apprentice heir heiress crew family villagers couple sisters brothers twins
+surgeon midwife apprentice heir heiress crew family villagers couple sisters brothers twins donor witness suspect
+patient passenger victim survivor hostage prisoner
 """.split())
 _NOT_PEOPLE = frozenset("""
 water tower river letter winter summer danger shelter paper number order chamber corner border silver thunder power
@@ -116,6 +117,7 @@ def read_premise(story: Story, focus: str | None = None) -> Premise:
     others += [person for person in _roles(story.text, lead) if not any(person.role in o.description for o in others)]
     goal, deadline, purpose, circumstance = _goal(story.text)
     obstacle = _obstacle(story.text)
+    others.sort(key=lambda person: person.short.split()[-1].lower() not in obstacle.lower())  # who stands in the way
     if not deadline and obstacle:
         found = _DEADLINE.search(obstacle)
         deadline = found.group("deadline").rstrip(". ") if found else ""

@@ -28,6 +28,8 @@ SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wa
 MIN_SCENES = 3
 _INTENT = re.compile(r"\b(?:before|until|unless|if|once|must|wants? to|needs? to|hopes? to|plans? to|has to|have to|"
                      r"tries to|dreams? of|would|will)\b", re.IGNORECASE)
+_SHORT_JUMP = re.compile(r"^\W*(?:(?:a|an|one|two|three|a\s+few|some)\s+)?(?:minutes?|hours?|moments?)\s+later\b|"
+                         r"^\W*later\s+that\b", re.IGNORECASE)
 _LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)
 
 
@@ -95,7 +97,8 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
             ahead = mentioned_places(" ".join(without_quotes(u) for _, u in units[index:index + 2]))
             where = gazetteer.canonical(ahead[0]) if ahead else None
             setting, location = (where.setting, where.name) if where else (current.setting, current.location)
-            scenes.append(_Scene(setting, location, time or current.time, stated=bool(time)))
+            within_the_day = bool(_SHORT_JUMP.search(narration)) and current.stated  # "An hour later": still known
+            scenes.append(_Scene(setting, location, time or current.time, stated=bool(time) or within_the_day))
         elif time and not current.stated:  # the first time the scene's text gives is when it happens
             current.time, current.stated = time, True
         elif current.lines and time and time != current.time:

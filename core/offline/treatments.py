@@ -28,7 +28,7 @@ APPROACHES = {
     "heightened": "Heightened",
 }
 SECONDS_TO_WORDS = 1.2  # a treatment runs about a word per second of film, condensed
-MIN_WORDS, MAX_WORDS = 60, 1_500
+MIN_WORDS, MAX_WORDS = 60, 1_500  # condensed keeps at most 60% of a story, heightened 85%, faithful all
 _INNER = frozenset("""
 thought thinks think felt feels feel wondered wonders wonder knew knows know remembered remembers remember wanted
 wants want feared fears fear hoped hopes hope wished wishes wish realized realizes realised realises believed
@@ -95,8 +95,8 @@ def _select(story: Story, approach: str, direction: Direction, focus: str | None
     """Sentence indices to keep, in story order: ends and character introductions first, then by score."""
     if story.words <= budget and approach == "faithful" and direction.length >= 1:
         return list(range(len(story.sentences)))
-    if direction.length < 1:
-        budget = min(budget, int(story.words * direction.length))
+    share = {"faithful": 1.0, "condensed": 0.6, "heightened": 0.85}[approach] * direction.length
+    budget = min(budget, int(story.words * share))  # a condensed draft is always shorter than the story
     scores = sentence_scores(story, direction.words)
     if approach == "heightened":
         scores = [score + 0.8 * arcs.tension(sentence.text) for score, sentence in zip(scores, story.sentences)]
