@@ -18,7 +18,7 @@ from core.offline import arcs
 from core.offline.direction import Direction
 from core.offline.places import time_of_day
 from core.offline.premise import Person, Premise
-from core.offline.tense import _third_person
+from core.offline.tense import third_person
 from core.offline.text import capitalize_first
 
 SECONDS_PER_SCENE = 40
@@ -140,13 +140,17 @@ class _Scenes:
             lines = [f"{cue}, {setting}, {premise.obstacle}."]
         else:
             lines = [f"{cue}, {setting}, {worse[0]}."]
-        if premise.twist:
+        if premise.twist and not getattr(self, "twisted", False):
+            self.twisted = True
             lines.append(f"{capitalize_first(lead.short)} {premise.twist}.")
         return lines
 
     def _turn(self, cue: str, said: str, setting: str) -> list[str]:
         premise, lead = self.premise, self.lead
         lines = [_deadline_line(premise, lead, cue, setting)]
+        if premise.twist and not getattr(self, "twisted", False):  # no complication came before: the turn is the twist
+            self.twisted = True
+            lines.append(f"{capitalize_first(lead.short)} {premise.twist}.")
         if premise.threat and premise.threat.lower() not in (self.other.full.lower() if self.other else ""):
             lines.append(f"{capitalize_first(lead.short)} {_verb(lead, 'watches', 'watch')} {premise.threat}.")
         lines.append(f"{capitalize_first(lead.short)} {_verb(lead, 'has', 'have')} to choose.")
@@ -252,7 +256,7 @@ def _conjugate(goal: str, person: Person) -> str:
     verb, _, rest = goal.partition(" ")
     if person.plural:
         return goal
-    present = {"be": "is", "have": "has"}.get(verb.lower(), _third_person(verb.lower()))
+    present = {"be": "is", "have": "has"}.get(verb.lower(), third_person(verb.lower()))
     return f"{present} {rest}".strip()
 
 

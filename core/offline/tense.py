@@ -68,7 +68,7 @@ def _past(base: str) -> str:
     return base + "ed"
 
 
-def _third_person(base: str) -> str:
+def third_person(base: str) -> str:
     if base.endswith(("s", "sh", "ch", "x", "z", "o")):
         return base + "es"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
@@ -77,7 +77,7 @@ def _third_person(base: str) -> str:
 
 
 _PRESENT = dict(_IRREGULAR)
-_PRESENT.update({_past(base): (_third_person(base), base) for base in _REGULAR_BASES})
+_PRESENT.update({_past(base): (third_person(base), base) for base in _REGULAR_BASES})
 
 
 _VERBS = "|".join(sorted(_PRESENT, key=len, reverse=True))
