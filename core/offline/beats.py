@@ -16,7 +16,7 @@ from core.offline.text import content_words, quotes, sentences, word_count
 SECONDS_PER_BEAT = 15
 MIN_BEATS, MAX_BEATS = 5, 16
 _META_LINE = re.compile(r"^\s*(?:tone|emphasis|logline|notes?)\s*:.*$", re.IGNORECASE | re.MULTILINE)
-_ACT_PREFIX = re.compile(r"(?:^|(?<=[.!?]\s))\s*act\s+(?:one|two|three|four|five|[1-5]|i{1,3}|iv|v)\b\s*[.:—–-]*\s*",
+_ACT_PREFIX = re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:act\s+(?:one|two|three|four|five|[1-5]|i{1,3}|iv|v)|cold\s+open)\b\s*[.:—–-]*\s*",
                          re.IGNORECASE | re.MULTILINE)
 _JOINTS = re.compile(r";\s+|,\s+(?=(?:and then|then|but|until|so|when)\s)")
 _MIDDLE = ("Rising action", "Midpoint", "Complication", "Crisis")

@@ -1,8 +1,9 @@
 """Regeneration guidance ("why") as the offline writer can follow it.
 
 The writer can't obey free text the way a model does, so it takes what it can use and shows the rest:
-length words ("shorter", "more detail") change the length, a character named in the guidance becomes the
-focus, the guidance's other words weigh the sentences that share them, and the guidance itself is folded
+length words ("shorter", "fewer beats", "more detail") change the length, a character named in the guidance
+("from Silas's point of view") leads the draft, the guidance's other words ("more about the storm") weigh the
+sentences that share them, and the guidance itself is folded
 into the draft's tone or notes, so every regeneration with guidance differs visibly from one without.
 """
 
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.offline.text import content_words, ensure_period
+from core.offline.text import content_words, ensure_period, words
 
 _SHORTER = frozenset("shorter shorten tighter tighten brief briefer concise trim cut fewer less compress".split())
 _LONGER = frozenset("longer lengthen expand detail detailed richer fuller elaborate extend slower".split())
-_DIRECTIVES = _SHORTER | _LONGER | frozenset("make keep focus emphasis emphasise emphasize add give less".split())
+_DIRECTIVES = _SHORTER | _LONGER | frozenset("""
+make keep focus emphasis emphasise emphasize add give less tell told point view perspective pov eyes side
+beats beat scenes scene version draft story lot bit
+""".split())
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,9 @@ class Direction:
 
     def focus(self, names: list[str]) -> str | None:
         """The first of `names` the guidance mentions."""
-        lowered = f" {self.text.lower()} "
+        said = {word.lower().replace("’", "'").removesuffix("'s") for word in words(self.text)}
         for name in names:
-            if any(f" {part.lower()}" in lowered for part in name.split() if len(part) > 2):
+            if any(part.lower() in said for part in name.split() if len(part) > 2):
                 return name
         return None
 

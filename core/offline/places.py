@@ -24,7 +24,7 @@ roof bridge river lake sea ocean coast mountain mountains hill hills desert vill
 cemetery graveyard highway cliff cliffs meadow farm city town camp campsite playground courtyard porch balcony
 platform island valley canyon jungle swamp marsh riverbank lakeside seafront boardwalk quay wharf crossroads
 battlefield ruins orchard vineyard trail path driveway sidewalk pavement plaza stadium countryside prairie glacier
-town-square boat ship trawler ferry yacht canoe raft deck
+town-square boat ship trawler ferry yacht canoe raft deck bay cove creek
 """.split()
 _NAMED_ONLY = """
 point bay cove heights falls springs creek ridge bluff landing manor hall lane avenue court gardens terrace port
@@ -34,12 +34,24 @@ PLACE_NOUNS.update({noun.replace("-", " "): "EXT" for noun in _EXTERIORS})
 NAMED_PLACE_NOUNS = {**{noun: "EXT" for noun in _NAMED_ONLY}, "manor": "INT", **PLACE_NOUNS}
 
 _TIMES = (
-    ("NIGHT", "night nights midnight nighttime evening moonlight moonlit moon stars starlight darkness dark"),
-    ("DAWN", "dawn daybreak sunrise"),
+    ("NIGHT", "night nights midnight nighttime nightfall evening tonight"),
+    ("DAWN", "dawn daybreak sunrise first-light"),
     ("DUSK", "dusk sunset twilight"),
-    ("DAY", "day morning noon midday afternoon daylight sunlight sunshine"),
+    ("DAY", "day morning noon midday afternoon"),
 )
-_TIME_WORDS = {word: label for label, listed in _TIMES for word in listed.split()}
+_TIME_WORDS = {word.replace("-", " "): label for label, listed in _TIMES for word in listed.split()}
+_TIME_NOUNS = "|".join(sorted(_TIME_WORDS, key=len, reverse=True))
+# a time of day is set by a phrase that places the scene in it, not by any word about light or dark:
+# "that night", "at dawn", "the next morning", "in the afternoon", "Night falls", "tonight"
+_TIME_CUE = re.compile(
+    rf"\b(?:(?:that|this|one|the\s+next|the\s+following|later\s+that|early\s+(?:that|the\s+next)|late\s+(?:that|at)"
+    rf"|at|in\s+the|in\s+the\s+late|in\s+the\s+early|during\s+the|all|by|it\s+is(?:\s+late|\s+early)?)\s+)"
+    rf"(?P<noun>{_TIME_NOUNS})\b"
+    rf"|^\W*(?P<opener>{_TIME_NOUNS})\s+(?:falls|fell|breaks|broke|comes|came|is\s+falling|is\s+breaking|arrives|arrived)\b"
+    rf"|\b(?P<alone>tonight)\b",
+    re.IGNORECASE)
+_NOT_NOW = re.compile(r"\b(?:every|each|any|before|until|till|by|since|remembers?|remembered)\s+(?:\w+\s+){0,2}$",
+                      re.IGNORECASE)
 _ARRIVING = r"in|at|inside|into|to|toward|towards|onto|on|across|through|outside|within|beneath|under|reaches|enters"
 _DETERMINER = r"the|a|an|his|her|their|its|our|my|your|this|that|[A-Z][\w]*['’]s"
 _MODIFIER = r"(?!(?:the|a|an|and|or|of|to|in|at|on|by|for|with|from|that|this|it|is|was)\b)[a-z][\w'-]*"
@@ -119,12 +131,17 @@ def mentioned_places(text: str) -> list[Place]:
 
 
 def time_of_day(text: str) -> str | None:
-    """DAY, NIGHT, DAWN or DUSK when the text says so, else None."""
-    for index, match in enumerate(re.finditer(r"[A-Za-z]+", text)):
-        word = match.group(0)
-        if (index == 0 or word.islower()) and word.lower() in _TIME_WORDS:  # not "the Blue Moon Diner"
-            if not _EVERY.search(text[:match.start()]):  # "every evening", "before dawn": not when this is
-                return _TIME_WORDS[word.lower()]
+    """DAY, NIGHT, DAWN or DUSK when the text sets the time ('that night', 'at dusk'), else None.
+
+    Words about light ('the lamp went dark', 'moonlight') and deadlines ('before dawn', 'every evening')
+    say nothing about when this scene is.
+    """
+    for match in _TIME_CUE.finditer(text):
+        noun = (match.group("noun") or match.group("opener") or match.group("alone")).lower()
+        if match.group(0)[:1].isupper() and match.start() and not match.group("opener"):
+            continue  # "the Blue Moon Diner", "At Night Shift Bar": a name, not a time
+        if not _NOT_NOW.search(text[:match.start()]) and not match.group(0).lower().startswith("by "):
+            return _TIME_WORDS[" ".join(noun.split())]
     return None
 
 

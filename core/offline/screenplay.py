@@ -1,7 +1,9 @@
 """Stage 4 offline: a Fountain screenplay written from the beats, sentence by sentence.
 
     scene headings  a new scene wherever a sentence moves us to a place ("into Mara's kitchen"), or the
-                    time of day turns ("that night"); INT./EXT. from the kind of place
+                    text sets a new time of day ("that night", "the next morning"); a scene keeps its time
+                    otherwise (a word like "dark" or "morning" in passing is not a cut); INT./EXT. from the
+                    kind of place
     action          the beat's sentences without their speech, in the present tense, each character's
                     name in capitals the first time they appear
     dialogue        the quoted speech, spoken by the character its tag names ('Mara whispered'), else by
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
+from core.offline.premise import not_people
 from core.offline.speech import Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
@@ -23,6 +26,10 @@ from core.offline.text import sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 MIN_SCENES = 3
+_INTENT = re.compile(r"\b(?:before|until|unless|if|once|must|wants? to|needs? to|hopes? to|plans? to|has to|have to|"
+                     r"tries to|dreams? of|would|will)\b", re.IGNORECASE)
+_SHORT_JUMP = re.compile(r"^\W*(?:(?:a|an|one|two|three|a\s+few|some)\s+)?(?:minutes?|hours?|moments?)\s+later\b|"
+                         r"^\W*later\s+that\b", re.IGNORECASE)
 _LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)
 
 
@@ -32,6 +39,7 @@ class _Scene:
     location: str
     time: str
     lines: list[str] = field(default_factory=list)
+    stated: bool = True  # False while the time is only assumed (DAY): the first time the text gives is adopted
 
     @property
     def heading(self) -> str:
@@ -57,8 +65,11 @@ def write_master_script(inputs: dict, seed: int = 0) -> dict:
 
 def cast_for(text: str, source: str) -> list[Character]:
     """The characters of a text: those the source names (with their full names) plus any new ones."""
-    known = [character for character in read_story(source).characters if mentioned(character, text)]
-    extra = [c for c in read_story(text).characters if not any(c.aliases & k.aliases for k in known)]
+    told, written = read_story(source), read_story(text)
+    describing = not_people(told) | not_people(written)  # "Venetian" in "a Venetian glassblower"
+    known = [character for character in told.characters if mentioned(character, text) and character.name not in describing]
+    extra = [c for c in written.characters
+             if not any(c.aliases & k.aliases for k in known) and c.name not in describing]
     return known + extra
 
 
@@ -73,24 +84,34 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
         if len(scenes) >= limit and index and units[index - 1][0] == beat:
             scenes[-1].lines.append(unit)  # enough scenes for the film's length: stay until the beat ends
             continue
-        place = next(iter(find_places(narration)), None)
+        place = next((place for place in find_places(narration) if not _intended(narration, place)), None)
         place = gazetteer.canonical(place) if place else None
         time = time_of_day(narration)
         current = scenes[-1] if scenes else None
         if current is None:
             where = place or gazetteer.canonical(_opening_place(unit, text, source, cast))
-            scenes.append(_Scene(where.setting, where.name, time or "DAY"))
+            scenes.append(_Scene(where.setting, where.name, time or "DAY", stated=bool(time)))
         elif place and place.name != current.location:
-            scenes.append(_Scene(place.setting, place.name, time or current.time))
+            scenes.append(_Scene(place.setting, place.name, time or current.time, stated=bool(time) or current.stated))
         elif current.lines and time_jump(narration):  # "A week later": where we are next, if it's said
             ahead = mentioned_places(" ".join(without_quotes(u) for _, u in units[index:index + 2]))
             where = gazetteer.canonical(ahead[0]) if ahead else None
             setting, location = (where.setting, where.name) if where else (current.setting, current.location)
-            scenes.append(_Scene(setting, location, time or "DAY"))
+            within_the_day = bool(_SHORT_JUMP.search(narration)) and current.stated  # "An hour later": still known
+            scenes.append(_Scene(setting, location, time or current.time, stated=bool(time) or within_the_day))
+        elif time and not current.stated:  # the first time the scene's text gives is when it happens
+            current.time, current.stated = time, True
         elif current.lines and time and time != current.time:
             scenes.append(_Scene(current.setting, current.location, time))
         scenes[-1].lines.append(unit)
     return scenes
+
+
+def _intended(narration: str, place: Place) -> bool:
+    """A place someone means to reach or a condition names ('must sail to the harbor', 'before the storm reaches
+    the bay') is not where the scene is."""
+    clause = re.split(r"[,;:]", narration[:place.position])[-1]
+    return bool(_INTENT.search(clause))
 
 
 def _opening_place(first: str, text: str, source: str, cast: list[Character]) -> Place:

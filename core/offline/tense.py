@@ -46,11 +46,16 @@ rescue protect warn beg pray sigh shrug lean rest touch hand toss lift raise low
 guard hunt track study examine collect gather pack unpack fold worry wonder believe accept ignore explain promise
 repeat continue finish prepare kneel dance sing sob frown struggle collapse vanish appear disappear emerge explode
 """.split()
-_SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|you"
+_SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|I|you"
             r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?"
-            r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must)\b)"
+            r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must|"
+            r"who|which|that|whom)\b)"
             r"[a-z]+)\b)")
 _PLURAL_SUBJECTS = frozenset("they we i you".split())
+_PLURAL_HEADS = frozenset("""
+both all many several few others two three four five six seven eight nine ten dozens hundreds
+children people men women police feet teeth mice geese cattle
+""".split())  # subjects that take a plural verb without ending in -s
 
 
 def _past(base: str) -> str:
@@ -63,7 +68,7 @@ def _past(base: str) -> str:
     return base + "ed"
 
 
-def _third_person(base: str) -> str:
+def third_person(base: str) -> str:
     if base.endswith(("s", "sh", "ch", "x", "z", "o")):
         return base + "es"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
@@ -72,7 +77,7 @@ def _third_person(base: str) -> str:
 
 
 _PRESENT = dict(_IRREGULAR)
-_PRESENT.update({_past(base): (_third_person(base), base) for base in _REGULAR_BASES})
+_PRESENT.update({_past(base): (third_person(base), base) for base in _REGULAR_BASES})
 
 
 _VERBS = "|".join(sorted(_PRESENT, key=len, reverse=True))
@@ -83,32 +88,51 @@ _CHAINED = re.compile(r"(?P<joint>(?:\b(?:and|then|but|or)|,)\s+)(?P<verb>" + _V
 def to_present(text: str) -> str:
     """Past-tense verbs after their subject become present tense; everything else stays as written.
 
-    'Mara opened the door and walked in' -> 'Mara opens the door and walks in': once a sentence's
-    subject verb changed, the verbs chained to it with and/then/but change too.
+    'Mara opened the door and walked in' -> 'Mara opens the door and walks in': once a subject's verb
+    changed, the verbs chained to it with and/then/but change too, agreeing with that same subject
+    ('the boys watched and waited' -> 'the boys watch and wait', never 'waits').
     """
-    changed = _VERB.sub(_replace, text)
-    if changed == text:
+    pieces, subjects, cursor = [], [], 0
+    for match in _VERB.finditer(text):
+        pieces += [text[cursor:match.start()], _replace(match)]
+        cursor = match.end()
+        subjects.append((sum(map(len, pieces)), match.group("subject")))
+    if not subjects:
         return text
-    index = 1 if _plural(_VERB.search(text).group("subject")) else 0
-    return _CHAINED.sub(lambda match: match.group("joint") + _PRESENT[match.group("verb")][index], changed)
+    changed = "".join([*pieces, text[cursor:]])
+
+    def chain(match: re.Match) -> str:
+        subject = next((subject for end, subject in reversed(subjects) if end <= match.start()), None)
+        if subject is None:
+            return match.group(0)
+        return match.group("joint") + _agree(match.group("verb"), subject)
+
+    return _CHAINED.sub(chain, changed)
 
 
 def _replace(match: re.Match) -> str:
     subject = match.group("subject")
-    singular, plural = _PRESENT[match.group("verb")]
-    if match.group("verb") in ("was", "were"):
-        present = "am" if subject.lower() == "i" else "are" if _plural(subject) or subject.lower() == "you" else "is"
-    else:
-        present = plural if _plural(subject) else singular
-    return f"{subject}{match.group('adverb') or ''} {present}"
+    return f"{subject}{match.group('adverb') or ''} {_agree(match.group('verb'), subject)}"
+
+
+def _agree(verb: str, subject: str) -> str:
+    """The present form of a past verb that agrees with its subject: 'I am', 'they were' -> 'they are'."""
+    singular, plural = _PRESENT[verb]
+    if verb in ("was", "were"):
+        lowered = subject.lower()
+        return "am" if lowered == "i" else "are" if _plural(subject) else "is"
+    return plural if _plural(subject) else singular
 
 
 def _plural(subject: str) -> bool:
-    """'they', 'Mara and Jonah', 'her arms' take 'walk'; 'she', 'Mara', 'the lens' take 'walks'."""
+    """'they', 'Mara and Jonah', 'her arms', 'the two', 'the children' take 'walk'; 'she', 'Mara', 'the lens'
+    take 'walks'."""
     lowered = subject.lower()
     if lowered in _PLURAL_SUBJECTS or " and " in lowered:
         return True
     first, _, last = lowered.rpartition(" ")
+    if lowered.split(" ")[0] in _PLURAL_HEADS or last in _PLURAL_HEADS:
+        return True
     determined = first.split(" ")[0] in ("the", "a", "an", "his", "her", "their")
     singular_s = last.endswith(("ss", "us", "is")) or last in ("lens", "news", "series", "species", "canvas", "gas")
     return determined and last.endswith("s") and not singular_s
