@@ -2,7 +2,6 @@
 
     prop_kind("Wok", "A blackened iron wok.")            -> "pan"
     set_look("Harbour Pier", "Exterior. ... Seen at: night.") -> SetLook("shore", interior=False, time="night")
-    figure_look("An old man in a red coat.")              -> FigureLook(age="old", long_garment="#c0392b", ...)
 
 Words are tokens, never substrings ("hat" is not in "that", "old" is not in "told"); the name is read
 before the description, and its last matching word first ("Car keys" is keys, "Lighthouse kitchen" a
