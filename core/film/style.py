@@ -118,6 +118,22 @@ def line_weight(notes: str = "") -> float:
     return LINE_WEIGHTS["normal"]
 
 
+def picture_grade(style: str | None, notes: str = "") -> tuple[float, tuple[float, ...] | None, str | None, float]:
+    """How a renderer grades a whole picture for the style: (saturation 0..1+, a colour-tone matrix or None,
+    a tint colour or None, the tint's strength). Noir and "monochrome" are black and white, sepia is toned,
+    "muted" desaturates, "neon" and "vivid" saturate, "warm" / "cold" tint."""
+    words = set(_note_words(notes))
+    key = style_preset(style).key
+    saturation = 0.0 if key == "noir" or words & {"monochrome", "greyscale", "grayscale"} else (
+        0.45 if words & {"muted", "desaturated", "faded"} else 1.35 if words & {"neon", "vivid", "saturated"} else 1.0)
+    tone = _SEPIA_MATRIX if key == "sepia" or words & {"sepia", "vintage"} else None
+    tints = [_TINTS[word] for word in _note_words(notes) if word in _TINTS]
+    return saturation, tone, (tints[0] if tints else None), 0.14 if tints else 0.0
+
+
+_SEPIA_MATRIX = (0.393, 0.769, 0.189, 0, 0.349, 0.686, 0.168, 0, 0.272, 0.534, 0.131, 0)
+
+
 def named_color(words: list[str], index: int) -> str | None:
     """The colour a word names, shaded by the word before it ("dark blue", "pale green"); None when it names none."""
     color = COLOR_WORDS.get(words[index])

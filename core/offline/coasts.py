@@ -33,7 +33,8 @@ def shore(pen: Pen, box: Box, look: SetLook, words) -> None:
     if words & {"fog", "mist", "misty", "foggy", "haze"}:
         for band in range(4):
             y = horizon - height * 0.1 + band * height * 0.08
-            pen.rect((left, y, right, y + height * 0.06), (255, 255, 255, 60), outline=False)
+            pen.rect((left, y, right, y + height * 0.06), (255, 255, 255, 45), outline=False)
+            pen.rect((left, y + height * 0.015, right, y + height * 0.045), (255, 255, 255, 35), outline=False)
 
 
 def _pier(pen: Pen, box: Box, horizon: float, look: SetLook) -> None:
@@ -48,7 +49,9 @@ def _pier(pen: Pen, box: Box, horizon: float, look: SetLook) -> None:
         y = y_far + (bottom - y_far) * t
         x0, x1 = far[0] + (near[0] - far[0]) * t, far[1] + (near[1] - far[1]) * t
         pen.stroke([(x0, y), (x1, y)], 0.7)
-        pen.rect((x1 - 3 - 6 * t, y, x1 + 3 + 6 * t, y + height * (0.04 + 0.1 * t)), mix(deck, "#000000", 0.3))
+    for t in (0.3, 0.65, 1.0):  # pilings under the near edge
+        x, y = far[1] + (near[1] - far[1]) * t, y_far + (bottom - y_far) * t
+        pen.rect((x - 2 - 3 * t, y - height * 0.04 * t, x + 2 + 3 * t, y + height * 0.05 * t), mix(deck, "#000000", 0.35))
 
 
 def _moored_boat(pen: Pen, cx: float, waterline: float, size: float, look: SetLook) -> None:

@@ -77,6 +77,10 @@ def _dress(pen: Pen, body: _Body, look: FigureLook) -> None:
         _long_hair(pen, body, hair)
     _legs(pen, body, bottom, coat is not None and look.long_to_ankle)
     _torso(pen, body, coat or top, top if coat else None)
+    if look.build == "heavy":
+        belly = body.hips * 1.35
+        y = body.hip_y - body.tall * 0.1
+        pen.oval((body.cx - belly, y - body.tall * 0.1, body.cx + belly, y + body.tall * 0.1), coat or top)
     if coat:
         _skirt(pen, body, coat, look.long_to_ankle)
     _arms(pen, body, coat or top, skin, look.cane)

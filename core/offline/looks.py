@@ -58,7 +58,7 @@ _PLACE_WORDS = _table(
     "marina port seafront cliff cliffs boardwalk landing", deck="deck ferry ship trawler yacht boat",
     island="island islet", forest="forest woods wood woodland jungle grove orchard thicket",
     street="street alley avenue square plaza market sidewalk boulevard lane neighborhood neighbourhood",
-    skyline="city town downtown skyline rooftop roof", road="road highway motorway freeway track trail path",
+    skyline="city town downtown skyline rooftop roof", road="road highway motorway freeway",
     field="field fields meadow farm farmland pasture prairie countryside plain vineyard",
     mountain="mountain mountains hill hills peak valley ridge canyon", desert="desert dunes wasteland",
     park="park garden yard backyard lawn cemetery graveyard", tower="tower castle fort fortress steeple",

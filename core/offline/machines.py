@@ -90,12 +90,12 @@ def _dish(pen: Pen, cx, base, s, body) -> None:
 
 def guitar(pen: Pen, cx, base, s, body, words) -> None:
     """A guitar (or violin) standing up: a waisted body, a sound hole, a long neck."""
-    pen.rect((cx - s * 0.08, base - s * 2.2, cx + s * 0.08, base - s * 0.9), "#3b2a1e")
-    pen.rect((cx - s * 0.13, base - s * 2.45, cx + s * 0.13, base - s * 2.2), "#3b2a1e")
+    pen.rect((cx - s * 0.08, base - s * 2.0, cx + s * 0.08, base - s * 0.9), "#3b2a1e")
+    pen.rect((cx - s * 0.13, base - s * 2.25, cx + s * 0.13, base - s * 2.0), "#3b2a1e")
     pen.oval((cx - s * 0.42, base - s * 1.25, cx + s * 0.42, base - s * 0.55), body)
     pen.oval((cx - s * 0.55, base - s * 0.85, cx + s * 0.55, base), body)
     pen.oval((cx - s * 0.14, base - s * 0.78, cx + s * 0.14, base - s * 0.5), pen.palette.ink)
-    pen.stroke([(cx, base - s * 2.35), (cx, base - s * 0.2)], 0.5, "#e8e0d0")
+    pen.stroke([(cx, base - s * 2.15), (cx, base - s * 0.2)], 0.5, "#e8e0d0")
 
 
 def piano(pen: Pen, cx, base, s, body, words) -> None:

@@ -20,7 +20,7 @@ def wok(pen: Pen, cx, base, s, body, words) -> None:
     pen.draw.chord((cx - s * 1.15, base - s * 1.05, cx + s * 1.15, base), 0, 180, fill=paint(body), outline=pen.ink,
                    width=pen.line)
     pen.oval((cx - s * 1.15, base - s * 0.6, cx + s * 1.15, base - s * 0.42), mix(body, "#000000", 0.45))
-    pen.draw.arc((cx - s * 1.5, base - s * 0.75, cx - s * 1.05, base - s * 0.35), 100, 260, fill=pen.ink,
+    pen.draw.arc((cx - s * 1.4, base - s * 0.68, cx - s * 1.0, base - s * 0.36), 90, 270, fill=pen.ink,
                  width=max(2, pen.line * 2))
 
 
@@ -205,9 +205,10 @@ def hammer(pen: Pen, cx, base, s, body, words) -> None:
         pen.shape([(cx - s * 0.05, base - s * 1.7), (cx - s * 0.75, base - s * 1.95), (cx - s * 0.7, base - s * 1.2),
                    (cx - s * 0.05, base - s * 1.4)], mix(body, "#ffffff", 0.3))
         return
-    pen.rect((cx - s * 0.55, base - s * 1.85, cx + s * 0.45, base - s * 1.5), body)
-    pen.shape([(cx + s * 0.45, base - s * 1.85), (cx + s * 0.75, base - s * 1.95), (cx + s * 0.6, base - s * 1.65),
-               (cx + s * 0.45, base - s * 1.6)], body)
+    pen.rect((cx - s * 0.6, base - s * 1.8, cx + s * 0.3, base - s * 1.5), body)
+    pen.rect((cx - s * 0.7, base - s * 1.85, cx - s * 0.55, base - s * 1.45), body)
+    pen.shape([(cx + s * 0.3, base - s * 1.8), (cx + s * 0.8, base - s * 2.0), (cx + s * 0.75, base - s * 1.9),
+               (cx + s * 0.3, base - s * 1.62)], body)
 
 
 def wrench(pen: Pen, cx, base, s, body, words) -> None:

@@ -42,11 +42,11 @@ class Pen:
                           width=self.line if outline else 1)
 
     def oval(self, box: tuple[float, ...], fill: Color | None, outline: bool = True) -> None:
-        self.draw.ellipse(box, fill=paint(fill) if fill else None, outline=self.ink if outline else None,
+        self.draw.ellipse(_ordered(box), fill=paint(fill) if fill else None, outline=self.ink if outline else None,
                           width=self.line if outline else 1)
 
     def rect(self, box: tuple[float, ...], fill: Color | None, outline: bool = True) -> None:
-        self.draw.rectangle(box, fill=paint(fill) if fill else None, outline=self.ink if outline else None,
+        self.draw.rectangle(_ordered(box), fill=paint(fill) if fill else None, outline=self.ink if outline else None,
                             width=self.line if outline else 1)
 
     def stroke(self, points: list[tuple[float, float]], weight: float = 1.0, color: Color | None = None) -> None:
@@ -57,6 +57,12 @@ class Pen:
     def tone(self, amount: float, toward: str | None = None) -> str:
         """A palette tone between the ground and the ink (or `toward`)."""
         return mix(self.palette.ground, toward or self.palette.ink, amount)
+
+
+def _ordered(box: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """A box with its corners in Pillow's order, whichever way a drawing computed them."""
+    x0, y0, x1, y1 = box
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 @lru_cache(maxsize=16)

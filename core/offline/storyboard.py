@@ -22,7 +22,7 @@ import textwrap
 
 from PIL import Image, ImageDraw
 
-from core.film.style import Palette, contrasting, line_weight, mix, palette_for, rgb, style_preset
+from core.film.style import Palette, contrasting, line_weight, mix, palette_for, picture_grade, rgb, style_preset
 from core.offline.pen import Pen, font
 from core.offline.shapes import draw_figure, draw_prop, draw_set
 
@@ -42,6 +42,8 @@ def render_reference(subject: dict, width: int = 1024, height: int = 576, seed: 
     pen = Pen(draw, palette, _line_width(height, str(subject.get("style_notes") or "")), rng)
     drawing = {"character": draw_figure, "location": draw_set}.get(kind, draw_prop)
     drawing(pen, picture, str(subject.get("name") or ""), str(subject.get("description") or ""))
+    image.paste(_graded(image.crop(picture), subject), picture[:2])
+    draw = ImageDraw.Draw(image, "RGBA")
     _caption(draw, (0, picture[3], width, height), subject, kind, palette)
     _frame(draw, width, height, palette, style_preset(subject.get("style")).title)
     buffer = io.BytesIO()
@@ -68,6 +70,21 @@ def _gradient(width: int, height: int, palette: Palette) -> Image.Image:
     mask = Image.linear_gradient("L").resize((1, height)).resize((width, height), Image.Resampling.NEAREST)
     return Image.composite(Image.new("RGB", (width, height), rgb(palette.bottom)),
                            Image.new("RGB", (width, height), rgb(palette.top)), mask)
+
+
+def _graded(picture: Image.Image, subject: dict) -> Image.Image:
+    """The picture in the style's grade: black and white for noir, toned for sepia, muted, saturated, tinted."""
+    saturation, tone, tint, strength = picture_grade(subject.get("style"), str(subject.get("style_notes") or ""))
+    if saturation != 1.0:
+        grey = (0.2126, 0.7152, 0.0722)
+        picture = picture.convert("RGB", tuple(
+            (1 - saturation) * grey[col] + (saturation if row == col else 0.0) if col < 3 else 0.0
+            for row in range(3) for col in range(4)))
+    if tone:
+        picture = Image.blend(picture, picture.convert("RGB", tone), 0.8)
+    if tint:
+        picture = Image.blend(picture, Image.new("RGB", picture.size, rgb(tint)), strength)
+    return picture
 
 
 def _line_width(height: int, notes: str) -> int:

@@ -77,7 +77,7 @@ def figure_look(description: str) -> FigureLook:
     build = next((_BUILDS[word] for word in words if word in _BUILDS), "average")
     height = _HEIGHTS[age] + 0.08 * bool(plain & {"tall", "towering", "lanky"}) - 0.07 * bool(
         plain & {"short", "petite", "tiny"})
-    stoop = 0.12 if plain & {"hunched", "stooped", "stooping", "bent"} else 0.1 if age == "old" else 0.0
+    stoop = 0.18 if plain & {"hunched", "stooped", "stooping", "bent"} else 0.15 if age == "old" else 0.0
     worn = _garments(words)
     return FigureLook(age=age, build=build, height=max(0.4, min(0.9, height)), stoop=stoop, **worn,
                       hair=_hair(words, age), long_hair=bool(plain & {"ponytail", "braid", "plait", "bun", "curl"})
