@@ -29,6 +29,7 @@ class _Body:
     lean: float
     shoulders: float
     hips: float
+    swing: float  # how far the arms hang out from the body, a seeded part of the pose
 
     @property
     def head_top(self) -> float:
@@ -60,9 +61,9 @@ def draw_figure(pen: Pen, box: Box, look: FigureLook) -> None:
     pen.oval((left + (right - left) / 2 - tall * 0.25, ground - tall * 0.03, left + (right - left) / 2 + tall * 0.25,
               ground + tall * 0.03), pen.tone(0.45), outline=False)
     head = tall * _HEAD[look.age]
-    shoulders = tall * (0.16 if look.age == "child" else 0.13) * _SHOULDERS[look.build]
+    shoulders = tall * (0.16 if look.age == "child" else 0.13) * _SHOULDERS[look.build] * pen.rng.uniform(0.96, 1.04)
     body = _Body(left + (right - left) / 2, ground, tall, head, tall * look.stoop, shoulders,
-                 tall * 0.1 * _WAIST[look.build])
+                 tall * 0.1 * _WAIST[look.build] * pen.rng.uniform(0.96, 1.04), pen.rng.uniform(-0.08, 0.12))
     _dress(pen, body, look)
 
 
@@ -134,7 +135,7 @@ def _arms(pen: Pen, body: _Body, sleeve: str, skin: str, cane: bool) -> None:
     for side in (-1, 1):
         sx, sy = body.cx + shift + side * body.shoulders * 0.92, body.shoulder_y + thick * 0.4
         reach = cane and side == 1
-        hx = body.cx + side * body.shoulders * (1.7 if reach else 1.2)
+        hx = body.cx + side * body.shoulders * (1.7 if reach else 1.2 + body.swing)
         hy = body.hip_y - body.tall * (0.02 if reach else -0.04)
         pen.shape(_limb(sx, sy, hx, hy, thick), sleeve)
         pen.oval((hx - thick * 0.5, hy - thick * 0.45, hx + thick * 0.5, hy + thick * 0.55), skin)
