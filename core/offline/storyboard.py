@@ -27,6 +27,7 @@ from core.offline.pen import Pen, font
 from core.offline.shapes import draw_figure, draw_prop, draw_set
 
 CAPTION_SHARE = 0.2  # of the height, for the caption band
+_UNGRADED = (1.0, None, None, 0.0)
 
 
 def render_reference(subject: dict, width: int = 1024, height: int = 576, seed: int = 0) -> bytes:
@@ -42,8 +43,10 @@ def render_reference(subject: dict, width: int = 1024, height: int = 576, seed: 
     pen = Pen(draw, palette, _line_width(height, str(subject.get("style_notes") or "")), rng)
     drawing = {"character": draw_figure, "location": draw_set}.get(kind, draw_prop)
     drawing(pen, picture, str(subject.get("name") or ""), str(subject.get("description") or ""))
-    image.paste(_graded(image.crop(picture), subject), picture[:2])
-    draw = ImageDraw.Draw(image, "RGBA")
+    grade = picture_grade(subject.get("style"), str(subject.get("style_notes") or ""))
+    if grade != _UNGRADED:
+        image.paste(_graded(image.crop(picture), *grade), picture[:2])
+        draw = ImageDraw.Draw(image, "RGBA")
     _caption(draw, (0, picture[3], width, height), subject, kind, palette)
     _frame(draw, width, height, palette, style_preset(subject.get("style")).title)
     buffer = io.BytesIO()
@@ -72,9 +75,9 @@ def _gradient(width: int, height: int, palette: Palette) -> Image.Image:
                            Image.new("RGB", (width, height), rgb(palette.top)), mask)
 
 
-def _graded(picture: Image.Image, subject: dict) -> Image.Image:
+def _graded(picture: Image.Image, saturation: float, tone: tuple | None, tint: str | None,
+            strength: float) -> Image.Image:
     """The picture in the style's grade: black and white for noir, toned for sepia, muted, saturated, tinted."""
-    saturation, tone, tint, strength = picture_grade(subject.get("style"), str(subject.get("style_notes") or ""))
     if saturation != 1.0:
         grey = (0.2126, 0.7152, 0.0722)
         picture = picture.convert("RGB", tuple(
