@@ -196,3 +196,20 @@ def test_noir_is_black_and_white_and_neon_is_dark():
     neon = ImageStat.Stat(_picture(_draw("Wok", "prop", "A wok.", "storyboard", "neon"))).mean
     plain = ImageStat.Stat(_picture(_draw("Wok", "prop", "A wok."))).mean
     assert sum(neon) < sum(plain) - 150
+
+
+def test_every_silhouette_and_set_draws_in_every_style():
+    from core.film.style import STYLE_PRESETS
+    from core.offline.looks import _PLACE_WORDS, _PROP_WORDS, PLACE_SETTINGS
+
+    props = {kind: word for word, kind in _PROP_WORDS.items()}
+    places = {kind: word for word, kind in _PLACE_WORDS.items()}
+    subjects = [(word.title(), "prop", "") for word in props.values()] + [("Gizmo", "prop", "")]
+    subjects += [(word.title(), "location", f"{setting}. Seen at: {time}.") for kind, word in places.items()
+                 for setting, time in (("Interior", "night"), ("Exterior", "dusk"))
+                 if PLACE_SETTINGS[kind][setting == "Exterior"]]
+    for index, subject in enumerate(subjects):
+        style = sorted(STYLE_PRESETS)[index % len(STYLE_PRESETS)]
+        image = Image.open(io.BytesIO(render_reference({**dict(zip(("name", "asset_type", "description"), subject)),
+                                                        "style": style}, 320, 180)))
+        assert image.size == (320, 180)

@@ -160,7 +160,7 @@ def cage(pen: Pen, cx, base, s, body, words) -> None:
     pen.draw.arc((cx - w, top, cx + w, top + s * 0.9), 180, 360, fill=paint(body), width=max(3, pen.line * 2))
     for step in range(9):
         x = cx - w + step * w * 2 / 8
-        lift = s * 0.45 * (1 - ((x - cx) / w) ** 2) ** 0.5
+        lift = s * 0.45 * max(0.0, 1 - ((x - cx) / w) ** 2) ** 0.5
         pen.stroke([(x, top + s * 0.45 - lift), (x, base - s * 0.15)], 1.0, body)
     pen.rect((cx - w * 1.08, base - s * 0.18, cx + w * 1.08, base), body)
     pen.draw.ellipse((cx - s * 0.12, top - s * 0.22, cx + s * 0.12, top + s * 0.02), outline=paint(body),
