@@ -3,11 +3,13 @@
     render_reference({"name": "Mara Quinn", "asset_type": "character", "description": "...",
                       "style": "noir", "style_notes": "warm"}, width=1024, height=576, seed=0) -> PNG bytes
 
-A character is a standing figure shaped by its description (a child is small, an old keeper stoops and
-carries a cane, a coat reaches the knees), a location a set (an interior in one-point perspective, an
-exterior with sky, horizon, water, skyline or trees by what its words name, at the time of day it is
-seen), a prop an object on a lit table, its shape chosen by what it is. A caption band names the asset.
-Colours come from the locked visual style's palette. The same subject and seed always draw the same image.
+A character is a standing figure shaped by its description (a child is small with a large head, an old
+keeper stoops over a cane, a broad build is wide, "a red coat" is red), a location a set by the kind of
+place it is (a kitchen, a bar, a lamp room inside; a shore, a forest, a street, a lighthouse on a
+headland outside) at the time of day it is seen, a prop its kind's silhouette on a lit table (a wok, a
+pen, a dish array), or a card with its name when the kind is unknown. A caption band names the asset.
+Colours come from the locked visual style's palette, graded by its notes; "bold lines" or "fine lines"
+set the outline weight. The same subject and seed always draw the same image.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ import io
 import json
 import random
 import textwrap
-from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from core.film.style import Palette, contrasting, mix, palette_for, rgb, style_preset
+from core.film.style import Palette, contrasting, line_weight, mix, palette_for, picture_grade, rgb, style_preset
+from core.offline.pen import Pen, font
 from core.offline.shapes import draw_figure, draw_prop, draw_set
 
 CAPTION_SHARE = 0.2  # of the height, for the caption band
+_UNGRADED = (1.0, None, None, 0.0)
 
 
 def render_reference(subject: dict, width: int = 1024, height: int = 576, seed: int = 0) -> bytes:
@@ -37,8 +40,13 @@ def render_reference(subject: dict, width: int = 1024, height: int = 576, seed: 
     image = _gradient(width, height, palette)
     draw = ImageDraw.Draw(image, "RGBA")  # RGBA fills blend: light cones and glows are translucent
     picture = (0, 0, width, round(height * (1 - CAPTION_SHARE)))
-    words = f"{subject.get('name', '')} {subject.get('description', '')}".lower()
-    {"character": draw_figure, "location": draw_set}.get(kind, draw_prop)(draw, picture, palette, words, rng)
+    pen = Pen(draw, palette, _line_width(height, str(subject.get("style_notes") or "")), rng)
+    drawing = {"character": draw_figure, "location": draw_set}.get(kind, draw_prop)
+    drawing(pen, picture, str(subject.get("name") or ""), str(subject.get("description") or ""))
+    grade = picture_grade(subject.get("style"), str(subject.get("style_notes") or ""))
+    if grade != _UNGRADED:
+        image.paste(_graded(image.crop(picture), *grade), picture[:2])
+        draw = ImageDraw.Draw(image, "RGBA")
     _caption(draw, (0, picture[3], width, height), subject, kind, palette)
     _frame(draw, width, height, palette, style_preset(subject.get("style")).title)
     buffer = io.BytesIO()
@@ -67,12 +75,24 @@ def _gradient(width: int, height: int, palette: Palette) -> Image.Image:
                            Image.new("RGB", (width, height), rgb(palette.top)), mask)
 
 
-@lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.ImageFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow without FreeType: the fixed bitmap font
-        return ImageFont.load_default()
+def _graded(picture: Image.Image, saturation: float, tone: tuple | None, tint: str | None,
+            strength: float) -> Image.Image:
+    """The picture in the style's grade: black and white for noir, toned for sepia, muted, saturated, tinted."""
+    if saturation != 1.0:
+        grey = (0.2126, 0.7152, 0.0722)
+        picture = picture.convert("RGB", tuple(
+            (1 - saturation) * grey[col] + (saturation if row == col else 0.0) if col < 3 else 0.0
+            for row in range(3) for col in range(4)))
+    if tone:
+        picture = Image.blend(picture, picture.convert("RGB", tone), 0.8)
+    if tint:
+        picture = Image.blend(picture, Image.new("RGB", picture.size, rgb(tint)), strength)
+    return picture
+
+
+def _line_width(height: int, notes: str) -> int:
+    """Outline pixels: about 2 at 576 high, heavier or lighter as the style notes ask."""
+    return max(1, round(height / 240 * line_weight(notes)))
 
 
 def _caption(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], subject: dict, kind: str,
