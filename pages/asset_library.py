@@ -7,6 +7,7 @@ import streamlit as st
 from core.story.assets import library
 from core.story.projects import list_projects
 from pages.ui import session as common
+from pages.ui.prose import escaped
 
 TYPES = ("character", "location", "prop")
 CARDS_PER_ROW = 4
@@ -26,7 +27,7 @@ st.caption(f"{len(items)} asset(s). Pull one into a film from its Stage 5 · Glo
 
 
 def card(item: dict) -> None:
-    st.markdown(f"**{item['name']}**  \n:gray[{item['asset_type']}]")
+    st.markdown(f"**{escaped(item['name'])}**  \n:gray[{item['asset_type']}]")
     key = item["image_key_url"]
     if key and studio.media.exists(key):
         st.image(str(studio.media.path(key)), caption=item["name"], width="stretch")

@@ -10,6 +10,7 @@ from core.pipeline import stage
 from core.story.edits import choose_treatment, stage_view
 from core.story.projects import stage_one
 from pages.ui import session as common
+from pages.ui.prose import escaped, show_prose
 from pages.ui.stage_frame import engine_caption, require_stage_open, stop_if_skipped
 from pages.ui.stage_session import StageSession
 
@@ -49,10 +50,10 @@ def show_version(version: dict) -> None:
     content = version["content"]
     if content.get("selected_variant") is None:
         for variant in content["variants"]:
-            st.markdown(f"**{variant['label']}** — {variant['prose'][:300]}…")
+            st.markdown(f"**{escaped(variant['label'])}** — {escaped(variant['prose'][:300])}…")
         return
-    st.markdown(f"**Chosen: {content['variants'][content['selected_variant']]['label']}**")
-    st.markdown(content["prose_treatment"])
+    st.markdown(f"**Chosen: {escaped(content['variants'][content['selected_variant']]['label'])}**")
+    show_prose(content["prose_treatment"])
 
 
 rear_view_mirror()
@@ -75,7 +76,7 @@ else:
             st.subheader(variant["label"])
             st.caption(variant["approach"])
             with st.container(height=360, border=False):  # long treatments scroll, the buttons stay level
-                st.markdown(variant["prose"])
+                show_prose(variant["prose"])
             label = "Chosen" if chosen == index else "Use this one"
             if st.button(label, key=f"s2_use_{index}", disabled=chosen == index, width="stretch",
                          icon=":material/check_circle:" if chosen == index else None):

@@ -12,6 +12,7 @@ from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.story.edits import save_beats, stage_view
 from pages.ui import session as common
+from pages.ui.prose import show_prose
 from pages.ui.stage_frame import engine_caption, require_stage_open, stop_if_skipped
 from pages.ui.stage_session import StageSession
 
@@ -41,7 +42,7 @@ def rear_view_mirror() -> None:
     st.caption(f":material/history_toggle_off: **Stage 2:** the “{label}” treatment, version {treatment['version']} "
                f"({treatment['status']})")
     with st.expander("The treatment these beats follow"):
-        st.markdown(content["prose_treatment"])
+        show_prose(content["prose_treatment"])
 
 
 def beat_table(beats: list[dict]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from core.story.assets import (
 )
 from core.story.edits import save_assets, stage_view
 from pages.ui import session as common
+from pages.ui.prose import escaped
 from pages.ui.stage_frame import engine_caption, estimate_caption, require_stage_open, run_action
 from pages.ui.stage_session import StageSession
 
@@ -119,7 +120,7 @@ def image_board(polling: bool) -> None:
 def asset_card(asset: dict, in_library: bool) -> None:
     job = asset["job"]
     origin = " · from your library" if asset["global_asset_id"] else ""
-    st.markdown(f"**{asset['name']}**  \n:gray[{asset['asset_type']}{origin}]")
+    st.markdown(f"**{escaped(asset['name'])}**  \n:gray[{asset['asset_type']}{origin}]")
     if asset["image_key_url"] and studio.media.exists(asset["image_key_url"]):
         st.image(str(studio.media.path(asset["image_key_url"])), caption=asset["name"], width="stretch")
     if job and job["status"] in ACTIVE:
