@@ -84,7 +84,9 @@ def find_characters(text: str) -> tuple[Character, ...]:
     stats = _tally(runs)
     lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
     chosen = [key for key, stat in stats.items() if _is_character(key, stat, lowercase)]
+    chosen = [key for key in chosen if not _word_before_a_name(key, stats[key], chosen)]
     characters = _merge_short_forms(chosen, stats)
+    _add_bare_names(characters)
     _read_pronouns(text, characters)
     return tuple(characters)
 
@@ -207,6 +209,16 @@ def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
     return stat["acts"] >= 2 and not ordinary
 
 
+def _word_before_a_name(key: str, stat: dict, chosen: list[str]) -> bool:
+    """'Ask Brandt', 'Poor Jonah': a sentence's first word run into a name the text uses on its own."""
+    words = key.split()
+    if len(words) < 2 or stat["mid"] or words[0].rstrip(".") in TITLES:
+        return False
+    tail = set(_bare(" ".join(words[1:])))
+    return any(other != key and tail and tail <= set(_bare(other)) and words[0] not in other.split()
+               for other in chosen)
+
+
 def _adjective(key: str, stat: dict) -> bool:
     """A word of nationality or place, or any single word after 'a'/'an', qualifies a noun; it names nobody."""
     if " " in key:
@@ -251,8 +263,11 @@ def _host(bare: list[str], characters: list[Character]) -> Character | None:
     """The character a name form belongs to: 'Mara' or 'Mara Quinn' for a character called Mara."""
     if not bare:
         return None
-    return (next((c for c in characters if set(bare) <= _parts(c)), None)
-            or next((c for c in characters if _parts(c) <= set(bare) and bare[0] in _parts(c)), None))
+    owners = [c for c in characters if set(bare) <= _parts(c)]
+    if len(owners) > 1:
+        return None  # 'Okafor' with a Mr. and a Mrs. Okafor in the story: either of them
+    return owners[0] if owners else next((c for c in characters if _parts(c) <= set(bare) and bare[0] in _parts(c)),
+                                         None)
 
 
 def _parts(character: Character) -> set[str]:
@@ -264,6 +279,16 @@ def _bare(key: str) -> list[str]:
     parts = key.replace(".", "").split()
     bare = [part for part in parts if part not in TITLES]
     return parts if len(bare) == 1 and bare[0] in STOPWORDS and len(parts) > 1 else bare
+
+
+def _add_bare_names(characters: list[Character]) -> None:
+    """'Mr. Brandt' is also 'Brandt', unless another character is too (Mr. and Mrs. Okafor)."""
+    bare = {character.name: " ".join(_bare(character.name.lower())) for character in characters}
+    for character in characters:
+        form = bare[character.name]
+        if form and sum(other == form for other in bare.values()) == 1 and not any(
+                form in other.aliases for other in characters if other is not character):
+            character.aliases.add(form)
 
 
 def _title_pronoun(name: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
-from core.offline.speech import Speech, split_speech
+from core.offline.speech import Exchange, Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
 from core.offline.text import sentences, without_quotes
@@ -110,11 +110,13 @@ class _Writer:
         self.cast, self.direction = cast, direction
         self.introduced: set[str] = set()
         self.last_named: Character | None = None
+        self.exchange = Exchange()
 
     def scene(self, scene: _Scene) -> str:
         blocks: list[tuple[str, str, str]] = []  # (kind, speaker, text)
+        self.exchange.cut()
         for unit in scene.lines:
-            action, speeches = split_speech(unit, self.cast, self.last_named)
+            action, speeches = split_speech(unit, self.cast, self.last_named, self.exchange)
             self._remember(unit)
             if action:
                 self._add(blocks, ("action", "", self._action(action)))
