@@ -12,6 +12,7 @@ import random
 from PIL import ImageDraw
 
 from core.film.style import Palette, contrasting, mix, rgb
+from core.offline.text import has_word
 
 Box = tuple[int, int, int, int]
 
@@ -24,7 +25,7 @@ _NIGHT = ("night", "midnight", "evening", "dark", "moon")
 
 
 def _has(words: str, options: tuple[str, ...]) -> bool:
-    return any(option in words for option in options)
+    return has_word(words, options)  # whole words: "hat" is not in "that", nor "old" in "told"
 
 
 def draw_figure(draw: ImageDraw.ImageDraw, box: Box, palette: Palette, words: str, rng: random.Random) -> None:
@@ -35,9 +36,9 @@ def draw_figure(draw: ImageDraw.ImageDraw, box: Box, palette: Palette, words: st
         y = bottom - height * 0.08 - step * height * 0.105
         draw.line((left + height * 0.08, y, left + height * 0.16, y), fill=rgb(mix(palette.ink, palette.top, 0.6)),
                   width=2)
-    scale = 0.55 if _has(words, ("child", "boy", "girl", "kid", "young")) else 0.86 if "tall" in words else 0.76
+    scale = 0.55 if _has(words, ("child", "boy", "girl", "kid", "young")) else 0.86 if _has(words, ("tall",)) else 0.76
     scale += rng.uniform(-0.03, 0.03)
-    stoop = 0.12 if _has(words, ("old", "elderly", "retired", "aged", "grand")) else 0.0
+    stoop = 0.12 if _has(words, ("old", "elderly", "retired", "aged", "grandmother", "grandfather")) else 0.0
     cx = left + (right - left) * rng.choice((0.42, 0.5, 0.58))
     ground = bottom - height * 0.08
     tall = height * scale
@@ -78,7 +79,7 @@ def _body(draw: ImageDraw.ImageDraw, cx: float, ground: float, tall: float, stoo
 def draw_set(draw: ImageDraw.ImageDraw, box: Box, palette: Palette, words: str, rng: random.Random) -> None:
     """An interior in one-point perspective, or an exterior landscape, at the time of day it is seen."""
     night = _has(words, _NIGHT)
-    if "interior" in words or ("exterior" not in words and not _has(words, _WATER + _URBAN + _TREES)):
+    if _has(words, ("interior",)) or (not _has(words, ("exterior",)) and not _has(words, _WATER + _URBAN + _TREES)):
         _interior(draw, box, palette, words, night, rng)
     else:
         _exterior(draw, box, palette, words, night, rng)
