@@ -19,7 +19,7 @@ from core.offline.props import find_props
 from core.offline.story import descriptor, read_story
 from core.offline.text import STOPWORDS, capitalize_first, ensure_period, sentences, title_case
 
-_CAPS_INTRO = re.compile(r"\b([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2})(?=\s*\(|,|\s+[a-z])")
+_CAPS_INTRO = re.compile(r"\b([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2})(?=\s*\(|,|\s+[a-z]|(?P<end>\s*[.!?;]))")
 _DETERMINERS = frozenset("the a an his her their its my your our this that mom's dad's".split())
 _CONNECTORS = frozenset("and but then as while when until with to at from behind beside toward towards past before "
                         "after for of by near meets sees finds watches follows joins".split())
@@ -92,8 +92,16 @@ def _is_prose(source: str) -> bool:
 
 def _cue_character(cue: str) -> Character:
     """A character as the cue names them: 'DR. LEE' is 'Dr. Lee', also called 'Lee'."""
-    name = title_case(cue) if re.fullmatch(r"[\w .'’-]+", cue) else cue
+    name = " ".join(_name_case(word) for word in cue.split()) if re.fullmatch(r"[\w .'’-]+", cue) else cue
     return Character(name, aliases=_forms(cue), speaks=True, pronoun=pronoun_for(cue))
+
+
+def _name_case(word: str) -> str:
+    """A cue's word as a name is written: 'ANNA' -> 'Anna', "O'BRIEN" -> "O'Brien", 'McCLANE' -> 'McClane'."""
+    mixed = re.match(r"([A-Z][a-z]+)([A-Z].*)$", word)
+    if mixed:
+        return mixed.group(1) + _name_case(mixed.group(2))
+    return re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word)
 
 
 def _forms(name: str) -> set[str]:
@@ -151,6 +159,8 @@ def _introduced_in_capitals(action: str, lowercase: set[str]) -> list[Character]
                 before[0] not in _CONNECTORS):
             continue  # 'the phone RINGS': a sound or a thing after a noun
         titled = words[0] in TITLES and len(words) > 1
+        if match.group("end") is not None and not (titled or (before and before[0] in _CONNECTORS)):
+            continue  # 'BOOM.', 'The door SLAMS.': a sound, unless it is 'to AUNT MAY.'
         if not titled and any(w in STOPWORDS or w in _NOT_PEOPLE or w in lowercase for w in words):
             continue
         if len(name) > 1 and name.lower() not in found:

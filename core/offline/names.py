@@ -81,7 +81,7 @@ class _Run:
 def find_characters(text: str) -> tuple[Character, ...]:
     """The characters named in a text, in order of first appearance."""
     runs = [run for sentence in sentences(text) for run in _capitalised_runs(sentence.text, sentence.index)]
-    stats = _tally(runs)
+    stats = _split_opening_words(_tally(runs))
     lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
     chosen = [key for key, stat in stats.items() if _is_character(key, stat, lowercase)]
     chosen = [key for key in chosen if not _word_before_a_name(key, stats[key], chosen)]
@@ -209,6 +209,23 @@ def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
     return stat["acts"] >= 2 and not ordinary
 
 
+def _split_opening_words(stats: dict[str, dict]) -> dict[str, dict]:
+    """'"Ask Brandt," said Tomas. Brandt shrugs.': a sentence's first word run into a name written on its own
+    elsewhere is that name, met mid-sentence."""
+    for key in [key for key in stats if " " in key]:
+        words, stat = key.split(), stats[key]
+        tail = " ".join(words[1:])
+        if stat["mid"] or words[0].rstrip(".") in TITLES or tail not in stats or words[0] in stats:
+            continue
+        moved, target = stats.pop(key), stats[tail]
+        for name, value in moved.items():
+            if isinstance(value, int):
+                target[name] += value
+        target["mid"] += moved["count"]
+        target["first"] = min(target["first"], moved["first"])
+    return stats
+
+
 def _word_before_a_name(key: str, stat: dict, chosen: list[str]) -> bool:
     """'Ask Brandt', 'Poor Jonah': a sentence's first word run into a name the text uses on its own."""
     words = key.split()
@@ -282,13 +299,22 @@ def _bare(key: str) -> list[str]:
 
 
 def _add_bare_names(characters: list[Character]) -> None:
-    """'Mr. Brandt' is also 'Brandt', unless another character is too (Mr. and Mrs. Okafor)."""
-    bare = {character.name: " ".join(_bare(character.name.lower())) for character in characters}
+    """'Mr. Brandt' is also 'Brandt', 'Mara Quinn' also 'Mara', unless another character is too (Mr. and Mrs.
+    Okafor)."""
+    forms = {id(character): _short_form(character.name.lower()) for character in characters}
     for character in characters:
-        form = bare[character.name]
-        if form and sum(other == form for other in bare.values()) == 1 and not any(
+        form = forms[id(character)]
+        if form and sum(other == form for other in forms.values()) == 1 and not any(
                 form in other.aliases for other in characters if other is not character):
             character.aliases.add(form)
+
+
+def _short_form(key: str) -> str:
+    bare = _bare(key)
+    titled = key.replace(".", "").split()[0] in TITLES
+    if titled:
+        return " ".join(bare)
+    return bare[0] if len(bare) > 1 and bare[0] not in STOPWORDS else ""
 
 
 def _title_pronoun(name: str) -> str:
@@ -317,11 +343,11 @@ def _read_pronouns(text: str, characters: list[Character]) -> None:
                 votes[id(character)][relation[-1] in _SHE_RELATIONS] += 3
                 if len(relation) == 2 and relation[0] in ("his", "her") and character is not subject:
                     votes[id(subject)][relation[0] == "her"] += 1  # "Mara waits for her son Jonah"
-        following = found[index + 1].text if index + 1 < len(found) else ""
-        if following and any(pattern.search(following) for _, pattern in patterns):
-            following = ""
+        following = _QUOTED.sub(" ", found[index + 1].text) if index + 1 < len(found) else ""
+        cut = min((match.start() for _, pattern in patterns if (match := pattern.search(following))), default=None)
+        following = following[:cut]  # up to the next name: "She waited for Tomas." is still about Mara
         if len(named) == 1:
-            after = f"{narration[named[0][3].end():]} {_QUOTED.sub(' ', following)}"
+            after = f"{narration[named[0][3].end():]} {following}"
             pronoun = next((word for word in re.findall(r"[a-z]+", after.lower()) if word in _HE | _SHE), None)
         else:  # "Mara met Silas. She ..." : a sentence's subject is who the next one's pronoun means
             pronoun = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
