@@ -86,7 +86,7 @@ def test_a_screenplays_characters_are_its_cues_and_the_people_its_action_introdu
 ])
 def test_action_adds_a_character_only_when_it_plainly_introduces_a_person(action, cast):
     script = f"INT. HALL - NIGHT\n\n{action}\n\nBOB\nIt is late.\n"
-    assert list(_cast(script)) == ["Bob", *cast]
+    assert list(_cast(script)) == [*cast, "Bob"]  # in order of appearance
 
 
 @pytest.mark.parametrize(("cue", "name"), [
@@ -209,6 +209,9 @@ def test_a_line_nobody_can_be_said_to_speak_stays_in_the_action(ledger):
     (['"Late again," Mara said.', '"The tide," Tomas said.', '"Always the tide."', '"Always."'],
      ["MARA", "TOMAS", "MARA", "TOMAS"]),
     (['"Who is there?"'], []),
+    (['"Are you lost?" the boy asked.'], ["BOY"]),
+    (["Tomas rowed out.", "He shipped the oars.", '"Here."'], ["TOMAS"]),
+    (["Tomas rowed out.", "She lit the lamp.", '"Late."'], ["MARA"]),
 ])
 def test_speakers_follow_the_exchange(sentences, speakers):
     cast = list(find_characters("Mara Quinn lit the lamp. She waited for Tomas. Tomas rowed out. He was late."))
@@ -217,3 +220,9 @@ def test_speakers_follow_the_exchange(sentences, speakers):
     for sentence in sentences:
         spoken += [speech.cue for speech in split_speech(sentence, cast, None, exchange)[1]]
     assert spoken == speakers
+
+
+def test_speech_left_in_the_action_is_kept_as_said(ledger):
+    action = " ".join(text for scene in ledger.scenes for text in scene.action)
+    assert "The wind rattles the window." in action or "The wind rattled the window." in action
+    assert '"Somebody wants that ledger gone."' in action  # narration in the present, the quote untouched

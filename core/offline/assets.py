@@ -82,7 +82,15 @@ def _characters(document, source: str) -> list[_Asset]:
     for asset in found:
         asset.scene_numbers = {scene.number for scene in scenes if _appears(asset, scene)}
         asset.description = _describe_character(asset, scenes, document.dialogue)
-    return sorted(found, key=lambda asset: (min(asset.scene_numbers, default=10**6), found.index(asset)))
+    script = "\n".join(scene.excerpt for scene in scenes)
+    return sorted(found, key=lambda asset: (min(asset.scene_numbers, default=10**6), _first_seen(asset, script),
+                                            found.index(asset)))
+
+
+def _first_seen(asset: _Asset, script: str) -> int:
+    """Where the script first names a character, so the cast lists in order of appearance."""
+    return min((match.start() for alias in asset.aliases
+                if (match := re.search(rf"\b{re.escape(alias)}\b", script, re.IGNORECASE))), default=len(script))
 
 
 def _is_prose(source: str) -> bool:

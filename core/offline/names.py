@@ -34,6 +34,7 @@ _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian,
 _PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto".split())
 _INTRODUCERS = frozenset("named called".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
+_ABBREVIATIONS = frozenset("st sr jr mt vs etc inc ltd co ave rd no".split())
 _COMMON_OPENERS = frozenset("""
 rain snow wind fog mist smoke thunder lightning night morning evening dawn dusk silence darkness light water fire
 time nothing everything everyone someone people nobody somebody hours days weeks years minutes seconds footsteps
@@ -119,15 +120,25 @@ def _capitalised_runs(text: str, index: int) -> list[_Run]:
             if not current:
                 start_previous, start_opener, start_offset = previous, opener, position
             current.append(token)
+            if _ends_sentence(token):  # 'I'm Kit. That's Biscuit.' inside one quote: two runs
+                runs.append(_Run(current, index, start_opener, start_offset, start_previous, "."))
+                current = []
         else:
             if current:
                 runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower()))
             current = []
-        opener = token in _OPENERS or (position == 0 and not token[0].isalpha())
+        opener = token in _OPENERS or (position == 0 and not token[0].isalpha()) or _ends_sentence(token) or (
+            token in ("!", "?", "…"))
         previous = token.lower()
     if current:
         runs.append(_Run(current, index, start_opener, start_offset, start_previous, ""))
     return [trimmed for run in runs if (trimmed := _trim(run))]
+
+
+def _ends_sentence(token: str) -> bool:
+    """'him.' ends a sentence; 'Dr.' and the initial 'J.' don't."""
+    word = token[:-1]
+    return token.endswith(".") and len(word) > 1 and word.lower() not in TITLES | _ABBREVIATIONS
 
 
 def _shouting(tokens: list[str]) -> bool:
@@ -346,13 +357,16 @@ def _read_pronouns(text: str, characters: list[Character]) -> None:
         following = _QUOTED.sub(" ", found[index + 1].text) if index + 1 < len(found) else ""
         cut = min((match.start() for _, pattern in patterns if (match := pattern.search(following))), default=None)
         following = following[:cut]  # up to the next name: "She waited for Tomas." is still about Mara
-        if len(named) == 1:
-            after = f"{narration[named[0][3].end():]} {following}"
-            pronoun = next((word for word in re.findall(r"[a-z]+", after.lower()) if word in _HE | _SHE), None)
-        else:  # "Mara met Silas. She ..." : a sentence's subject is who the next one's pronoun means
-            pronoun = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
-        if pronoun:
-            votes[id(subject)][pronoun in _SHE] += 1
+        if re.match(r"\W*(?:he|she|they|i|we)\b", narration, re.IGNORECASE):
+            continue  # "She fixed the windmill with Kit": Kit is not the subject
+        opening = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
+        if opening:  # "Mara met Silas. She ...": a sentence's subject is who the next one's pronoun means
+            votes[id(subject)][opening == "she"] += 2
+        if len(named) == 1:  # "Kit rode ahead on his bicycle" (not "while she dug": that may be anyone)
+            after = re.findall(r"[a-z]+", narration[named[0][3].end():].lower())
+            possessive = next((word for word in after if word in ("his", "himself", "herself", "her")), None)
+            if possessive:
+                votes[id(subject)][possessive in _SHE] += 1 if possessive != "her" else 0.5
     for character in characters:
         he, she = votes[id(character)]
         character.pronoun = _title_pronoun(character.name) or ("she" if she > he else "he" if he > she else "")

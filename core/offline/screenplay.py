@@ -19,7 +19,7 @@ from core.offline.places import Gazetteer, Place, find_places, mentioned_places,
 from core.offline.speech import Exchange, Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
-from core.offline.text import sentences, without_quotes
+from core.offline.text import outside_quotes, sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 MIN_SCENES = 3
@@ -119,7 +119,7 @@ class _Writer:
             action, speeches = split_speech(unit, self.cast, self.last_named, self.exchange)
             self._remember(unit)
             if action:
-                self._add(blocks, ("action", "", self._action(action)))
+                self._add(blocks, ("action", "", outside_quotes(action, self._action)))
             for speech in speeches:
                 self._add(blocks, ("dialogue", speech.cue, _dialogue_text(speech)))
         return "\n\n".join([scene.heading, *(_render(block) for block in blocks)])

@@ -55,7 +55,15 @@ class Exchange:
         named = [character for _, character in _mentions(narration, cast)]
         for character in named:
             self.named[character.pronoun] = character
-        self.fresh = named[-1] if named else None
+        subject = _subject_pronoun(narration)
+        still = self.fresh if subject and self.fresh and self.fresh.pronoun in (subject, "") else None
+        if subject and not still:
+            still = self.named.get(subject) or _only(subject, cast)  # 'She took the orange.': the last woman named
+        self.fresh = still or (named[0] if named else None)  # 'Kit rode out. He had Biscuit.': still Kit
+        speaker = next((c for speech in speeches[-1:] for c in cast if c.cue == speech.cue), None)
+        if speaker:  # who just spoke is who 'he' or 'she' means next
+            self.fresh = speaker
+            self.named[speaker.pronoun] = speaker
         for speech in speeches:
             if not self.speakers or self.speakers[-1] != speech.cue:
                 self.speakers = [*self.speakers[-3:], speech.cue]
@@ -156,16 +164,44 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
     if exchange is None:
         chosen = _nearest(before, after, cast) or last_named
         return chosen.cue if chosen else UNNAMED_SPEAKER
+    narration = without_quotes(f"{before} {after}").strip(" ,.;:!?")
     here = _mentions(without_quotes(before), cast) or _mentions(without_quotes(after), cast)
     if here:
         return here[0][1].cue  # the sentence's subject: 'Mara turned to Tomas: "You came back."'
-    if tag is None and exchange.other():
-        return exchange.other()
+    subject = _subject_pronoun(without_quotes(before)) or (tag[0].lower() if tag else "")
+    if subject in ("he", "she"):  # 'He held it out to her. "I'm sorry."'
+        referent = (exchange.fresh if exchange.fresh and exchange.fresh.pronoun in (subject, "") else None
+                    ) or exchange.named.get(subject) or _only(subject, cast) or exchange.named.get("")
+        return referent.cue if referent else None
+    role = _role(before, after)
+    if role:
+        return role  # '"Are you lost?" the boy asked.'
+    if not narration and exchange.other():
+        return exchange.other()  # a bare line in an ongoing exchange: the other speaker's turn
     if exchange.fresh:
         return exchange.fresh.cue
-    if exchange.spoke and exchange.speakers:
+    if not narration and exchange.spoke and exchange.speakers:
         return exchange.speakers[-1]
     return None
+
+
+def _only(pronoun: str, cast: list[Character]) -> Character | None:
+    """The one woman (or man) in the cast, if there is exactly one."""
+    matching = [character for character in cast if character.pronoun == pronoun]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _subject_pronoun(narration: str) -> str:
+    """'he' for 'He gestured to the chair.', '' when the narration doesn't open with a pronoun."""
+    match = re.match(r"\W*(he|she)\b", narration, re.IGNORECASE)
+    return match.group(1).lower() if match else ""
+
+
+def _role(before: str, after: str) -> str | None:
+    """A speaker the prose names by what they are: '", the boy asked' or 'The old keeper said, "' -> 'BOY'."""
+    match = re.match(rf"\s*[,!?.]?\s*(?:the|a|an)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\b", after) or re.search(
+        rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\s*[,:]?\s*$", before)
+    return match.group(1).split()[-1].upper() if match else None
 
 
 def _tag_name(name: str, cast: list[Character]) -> str | None:
@@ -183,8 +219,8 @@ def _referent(pronoun: str, before: str, cast: list[Character], exchange: Exchan
     match = [character for character in here if character.pronoun == pronoun]
     if match:
         return match[-1]
-    if exchange.named.get(pronoun):
-        return exchange.named[pronoun]
+    if exchange.named.get(pronoun) or _only(pronoun, cast):
+        return exchange.named.get(pronoun) or _only(pronoun, cast)
     unknown = [character for character in here if not character.pronoun]
     return unknown[-1] if unknown else exchange.named.get("")
 

@@ -115,6 +115,16 @@ def has_word(text: str, options) -> bool:
     return any(option in tokens or f"{option}s" in tokens or f"{option}es" in tokens for option in options)
 
 
+def outside_quotes(text: str, change) -> str:
+    """The text with `change` applied to its narration only; quoted speech is kept as said."""
+    pieces, start = [], 0
+    for begin, end, _ in quotes(text):
+        pieces += [change(text[start:begin]) if text[start:begin].strip() else text[start:begin], text[begin:end]]
+        start = end
+    rest = text[start:]
+    return "".join([*pieces, change(rest) if rest.strip() else rest])
+
+
 def without_quotes(text: str) -> str:
     return " ".join(_QUOTE.sub(" ", text).split())
 
