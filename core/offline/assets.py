@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 
 from core.film.screenplay import FountainScene, read_fountain
 from core.offline.direction import Direction, read_direction
-from core.offline.names import Character, find_characters
+from core.offline.names import TITLES, Character, find_characters, pronoun_for, same_person
 from core.offline.props import find_props
 from core.offline.story import descriptor, read_story
 from core.offline.text import STOPWORDS, capitalize_first, ensure_period, sentences, title_case
 
-_CAPS_INTRO = re.compile(r"\b([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2})(?=\s*\(|,|\s+[a-z])")
+_CAPS_INTRO = re.compile(r"\b([A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,2})(?=\s*\(|,|\s+[a-z]|(?P<end>\s*[.!?;]))")
 _DETERMINERS = frozenset("the a an his her their its my your our this that mom's dad's".split())
+_CONNECTORS = frozenset("and but then as while when until with to at from behind beside toward towards past before "
+                        "after for of by near meets sees finds watches follows joins".split())
+_HEADING_LINE = re.compile(r"^[ \t]*\.?(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ].*$", re.MULTILINE)
+_NOT_PEOPLE = frozenset("""
+car cars truck van bus taxi cab train boat ship ferry plane jet bike motorcycle jeep ambulance tractor porsche sedan
+bang boom crash thud slam slams screech screeches ring rings buzz beep click knock knocks pop snap crack whoosh roar
+thunder gunshot gunshots phone door gun knife letter key keys radio tv
+fade cut intercut continuous later moments super title insert flashback montage pov vo os oc cont'd sfx fx end
+close angle wide shot series shots back
+""".split())
 _SLUG = re.compile(r"^(?P<setting>INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[.\s]+(?P<place>.*?)(?:\s+-\s+(?P<time>[^-]+))?$")
 _KIND_WORDS = {
     "character": frozenset("character characters cast people person faces costume costumes actor actors".split()),
@@ -58,45 +68,113 @@ def extract_assets(inputs: dict, seed: int = 0) -> dict:
 
 
 def _characters(document, source: str) -> list[_Asset]:
+    """The cast: every speaking cue, every person the action plainly introduces, every character the story names."""
     scenes = document.scenes
     action = "\n\n".join(text for scene in scenes for text in scene.action)
-    story = read_story(source) if source.strip() else None
-    known = list(story.characters) if story else []
-    for candidate in [*find_characters(action), *_introduced_in_capitals(action)]:
-        if not any(candidate.aliases & character.aliases for character in known):
-            known.append(candidate)
+    story = read_story(source) if _is_prose(source) else None
     found: list[_Asset] = []
-    for cue in dict.fromkeys(line.character for line in document.dialogue):
-        character = next((c for c in known if cue.lower() in c.aliases or c.cue == cue.upper()), None)
-        found.append(_character_asset(character, cue, story))
-    for character in known:
-        if not any(character.aliases & asset.aliases for asset in found):
-            found.append(_character_asset(character, character.cue, story))
+    for cue in dict.fromkeys(line.character for line in document.dialogue if line.character.strip()):
+        _join(found, _cue_character(cue), story)
+    for introduced in _introduced_in_action(action, document):
+        _join(found, introduced, story)
+    for character in story.characters if story else ():
+        _join(found, character, story)
     for asset in found:
         asset.scene_numbers = {scene.number for scene in scenes if _appears(asset, scene)}
         asset.description = _describe_character(asset, scenes, document.dialogue)
-    return sorted(found, key=lambda asset: (min(asset.scene_numbers, default=10**6), found.index(asset)))
+    script = "\n".join(scene.excerpt for scene in scenes)
+    return sorted(found, key=lambda asset: (min(asset.scene_numbers, default=10**6), _first_seen(asset, script),
+                                            found.index(asset)))
 
 
-def _introduced_in_capitals(action: str) -> list[Character]:
+def _first_seen(asset: _Asset, script: str) -> int:
+    """Where the script first names a character, so the cast lists in order of appearance."""
+    return min((match.start() for alias in asset.aliases
+                if (match := re.search(rf"\b{re.escape(alias)}\b", script, re.IGNORECASE))), default=len(script))
+
+
+def _is_prose(source: str) -> bool:
+    """A source story to read as prose: not empty and not itself a screenplay (an imported one is its own source)."""
+    return bool(source.strip()) and not _HEADING_LINE.search(source)
+
+
+def _cue_character(cue: str) -> Character:
+    """A character as the cue names them: 'DR. LEE' is 'Dr. Lee', also called 'Lee'."""
+    name = " ".join(_name_case(word) for word in cue.split()) if re.fullmatch(r"[\w .'’-]+", cue) else cue
+    return Character(name, aliases=_forms(cue), speaks=True, pronoun=pronoun_for(cue))
+
+
+def _name_case(word: str) -> str:
+    """A cue's word as a name is written: 'ANNA' -> 'Anna', "O'BRIEN" -> "O'Brien", 'McCLANE' -> 'McClane'."""
+    mixed = re.match(r"([A-Z][a-z]+)([A-Z].*)$", word)
+    if mixed:
+        return mixed.group(1) + _name_case(mixed.group(2))
+    return re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word)
+
+
+def _forms(name: str) -> set[str]:
+    """The lower-case forms a name is written in: 'dr. lee', 'dr lee', 'lee'."""
+    lowered = " ".join(name.lower().split())
+    bare = [part for part in lowered.replace(".", "").split() if part not in TITLES]
+    forms = {lowered, lowered.replace(".", "")}
+    if bare and not (len(bare) == 1 and bare[0] in STOPWORDS):
+        forms.add(" ".join(bare))
+    return forms
+
+
+def _join(found: list[_Asset], character: Character, story) -> None:
+    """Add a character, or fold it into the asset that is the same person under another name."""
+    names = character.aliases | {character.name.lower()}
+    same = next((asset for asset in found if asset.aliases & names or any(
+        same_person(name, other) for name in names for other in asset.aliases)), None)
+    if same is None:
+        intro = descriptor(story, character) if story and story.characters and character in story.characters else ""
+        found.append(_Asset(character.name, "character", intro, aliases=set(names)))
+        return
+    same.aliases |= names
+    if len(character.name.split()) > len(same.name.split()):  # 'Anna' becomes 'Anna Sokol'
+        same.name = character.name
+    if not same.description and story and character in story.characters:
+        same.description = descriptor(story, character)
+
+
+def _introduced_in_action(action: str, document) -> list[Character]:
+    """The people the action plainly introduces: in capitals ('JONAH hauls a rope'), with a title
+    ('Mrs. Okafor watches'), or by name ('a man named Tomas')."""
+    named = [character for character in find_characters(action)
+             if character.introduced or pronoun_for(character.name) or character.name.split()[0].lower().rstrip(".")
+             in TITLES]
+    return [*_introduced_in_capitals(action, _vocabulary(document)), *named]
+
+
+def _vocabulary(document) -> set[str]:
+    """Every word the script writes in lower case: a word used that way ('car', 'bang') is not a name."""
+    text = " ".join([*(text for scene in document.scenes for text in scene.action),
+                     *(line.text for line in document.dialogue)])
+    return {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
+
+
+def _introduced_in_capitals(action: str, lowercase: set[str]) -> list[Character]:
     """Screenplay convention: a character's first appearance in action is in capitals, 'JONAH hauls a rope'."""
     found: dict[str, Character] = {}
     for match in _CAPS_INTRO.finditer(action):
         before = action[:match.start()].split()[-1:]
-        name = match.group(1)
-        words = name.lower().replace(".", "").split()
-        if (before and before[0].lower().rstrip(",") in _DETERMINERS) or any(w in STOPWORDS for w in words):
+        name = match.group(1).strip(" .'’-")
+        words = name.lower().replace(".", " ").split()
+        if not words or (before and before[0].lower().rstrip(",") in _DETERMINERS):
+            continue
+        if before and re.fullmatch(r"[a-z'’-]+", before[0]) and not re.search(r"(?:s|ed)$", before[0]) and (
+                before[0] not in _CONNECTORS):
+            continue  # 'the phone RINGS': a sound or a thing after a noun
+        titled = words[0] in TITLES and len(words) > 1
+        if match.group("end") is not None and not (titled or (before and before[0] in _CONNECTORS)):
+            continue  # 'BOOM.', 'The door SLAMS.': a sound, unless it is 'to AUNT MAY.'
+        if not titled and any(w in STOPWORDS or w in _NOT_PEOPLE or w in lowercase for w in words):
             continue
         if len(name) > 1 and name.lower() not in found:
-            found[name.lower()] = Character(title_case(name), aliases={name.lower()}, introduced=True)
+            found[name.lower()] = Character(title_case(name), aliases=_forms(name), introduced=True,
+                                            pronoun=pronoun_for(name))
     return list(found.values())
-
-
-def _character_asset(character: Character | None, cue: str, story) -> _Asset:
-    aliases = {cue.lower()} | (character.aliases if character else set())
-    name = character.name if character else (title_case(cue) if cue.replace(" ", "").isalpha() else cue)
-    intro = descriptor(story, character) if story and character else ""
-    return _Asset(name, "character", intro, aliases=aliases)
 
 
 def _appears(asset: _Asset, scene: FountainScene) -> bool:

@@ -18,16 +18,30 @@ from functools import lru_cache
 from core.offline.places import PLACE_NOUNS
 from core.offline.text import SPEECH_VERBS, STOPWORDS, sentences
 
-TITLES = frozenset("mr mrs ms dr prof captain detective officer inspector sergeant aunt uncle professor agent".split())
+SHE_TITLES = frozenset("mrs ms miss madam madame lady dame queen princess duchess aunt auntie sister mother grandma "
+                       "granny nana".split())
+HE_TITLES = frozenset("mr mister sir lord king prince duke uncle brother father grandpa".split())
+TITLES = SHE_TITLES | HE_TITLES | frozenset("""
+mx dr doctor prof professor captain capt detective det officer inspector sergeant sgt lieutenant lt colonel col
+major general admiral commander chief sheriff judge agent nurse reverend rev pastor rabbi imam cousin
+""".split())
+_SHE_RELATIONS = frozenset("daughter sister mother wife girlfriend aunt grandmother niece widow bride queen".split())
+_HE_RELATIONS = frozenset("son brother father husband boyfriend uncle grandfather nephew widower groom king".split())
+_HE = frozenset("he him his himself".split())
+_SHE = frozenset("she her hers herself".split())
+_DETERMINERS = frozenset("a an the this that his her their our my your its".split())
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian, Korean, Icelandic
 _PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto".split())
 _INTRODUCERS = frozenset("named called".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
+_ABBREVIATIONS = frozenset("st sr jr mt vs etc inc ltd co ave rd no".split())
 _COMMON_OPENERS = frozenset("""
 rain snow wind fog mist smoke thunder lightning night morning evening dawn dusk silence darkness light water fire
 time nothing everything everyone someone people nobody somebody hours days weeks years minutes seconds footsteps
 voices music sunlight moonlight shadows waves bells doors things
 """.split())
 _OPENERS = frozenset("\"“'‘([:")
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 
 
 @dataclass
@@ -41,11 +55,15 @@ class Character:
     first_offset: int = 0  # position of the first mention within that sentence
     introduced: bool = False
     speaks: bool = False
+    pronoun: str = ""  # "he" or "she", as the text refers to them; "" when it never says
 
     @property
     def cue(self) -> str:
-        """The screenplay cue: the first name in capitals ('Dr. Okafor' keeps the surname)."""
+        """The screenplay cue: the first name in capitals; a title with one name stays ('DR. OKAFOR', 'AUNT MAY')."""
+        words = self.name.split()
         parts = [part for part in self.name.replace(".", "").split() if part.lower() not in TITLES]
+        if len(parts) == 1 and len(words) == 2 and words[0].lower().rstrip(".") in TITLES:
+            return self.name.upper()
         return (parts[0] if parts else self.name).upper()
 
 
@@ -64,10 +82,27 @@ class _Run:
 def find_characters(text: str) -> tuple[Character, ...]:
     """The characters named in a text, in order of first appearance."""
     runs = [run for sentence in sentences(text) for run in _capitalised_runs(sentence.text, sentence.index)]
-    stats = _tally(runs)
+    stats = _split_opening_words(_tally(runs))
     lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
     chosen = [key for key, stat in stats.items() if _is_character(key, stat, lowercase)]
-    return tuple(_merge_short_forms(chosen, stats))
+    chosen = [key for key in chosen if not _word_before_a_name(key, stats[key], chosen)]
+    characters = _merge_short_forms(chosen, stats)
+    _add_bare_names(characters)
+    _read_pronouns(text, characters)
+    return tuple(characters)
+
+
+def same_person(name: str, other: str) -> bool:
+    """Whether two names can be one person: 'Dr. Lee', 'LEE' and 'Lee' can; 'Mr. Okafor' and 'Mrs. Okafor' can't."""
+    bare, other_bare = _bare(name.lower()), _bare(other.lower())
+    if not bare or not other_bare or not (set(bare) <= set(other_bare) or set(other_bare) <= set(bare)):
+        return False
+    return not ({_title_pronoun(name), _title_pronoun(other)} >= {"he", "she"})
+
+
+def pronoun_for(name: str) -> str:
+    """'she' for 'Mrs. Okafor' or 'Aunt May', 'he' for 'Uncle Will', '' when the title doesn't say."""
+    return _title_pronoun(name)
 
 
 def find_place_names(text: str) -> list[str]:
@@ -85,15 +120,25 @@ def _capitalised_runs(text: str, index: int) -> list[_Run]:
             if not current:
                 start_previous, start_opener, start_offset = previous, opener, position
             current.append(token)
+            if _ends_sentence(token):  # 'I'm Kit. That's Biscuit.' inside one quote: two runs
+                runs.append(_Run(current, index, start_opener, start_offset, start_previous, "."))
+                current = []
         else:
             if current:
                 runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower()))
             current = []
-        opener = token in _OPENERS or (position == 0 and not token[0].isalpha())
+        opener = token in _OPENERS or (position == 0 and not token[0].isalpha()) or _ends_sentence(token) or (
+            token in ("!", "?", "…"))
         previous = token.lower()
     if current:
         runs.append(_Run(current, index, start_opener, start_offset, start_previous, ""))
     return [trimmed for run in runs if (trimmed := _trim(run))]
+
+
+def _ends_sentence(token: str) -> bool:
+    """'him.' ends a sentence; 'Dr.' and the initial 'J.' don't."""
+    word = token[:-1]
+    return token.endswith(".") and len(word) > 1 and word.lower() not in TITLES | _ABBREVIATIONS
 
 
 def _shouting(tokens: list[str]) -> bool:
@@ -109,7 +154,8 @@ def _trim(run: _Run) -> _Run | None:
         run.opener, run.previous, words = False, words[0].lower(), words[1:]
     run.possessive = bool(words) and re.search(r"['’]s$", words[-1]) is not None
     words = [re.sub(r"['’]s$", "", word) for word in words]
-    if not words or all(word.lower().rstrip(".") in STOPWORDS | TITLES for word in words):
+    titled = len(words) > 1 and words[0].lower().rstrip(".") in TITLES  # 'Aunt May', 'Uncle Will'
+    if not words or (not titled and all(word.lower().rstrip(".") in STOPWORDS | TITLES for word in words)):
         return None
     if len(words) > 4 or any(len(word) < 2 for word in words if word.lower() not in TITLES):
         return None
@@ -131,6 +177,10 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
         stat["to"] += run.previous == "to"  # "to Lisbon", but also "wrote to Ines": a place only with other signs
         stat["introduced"] += run.previous in _INTRODUCERS
         stat["the"] += run.previous == "the"  # "the Marigold" names a boat or a pub, not a person
+        stat["article"] += run.previous in ("a", "an")  # "a Parisian cafe", "an Audi"
+        stat["determiner"] += run.previous in _DETERMINERS
+        stat["attributive"] += bool(re.fullmatch(r"[a-z][a-z'-]+", run.following)) and not run.possessive and (
+            run.following not in STOPWORDS and run.following not in SPEECH_VERBS)  # "Danish sailor"
         stat["speaks"] += run.following.rstrip(".") in SPEECH_VERBS or run.previous.rstrip(".") in SPEECH_VERBS
         stat["possessive"] += run.possessive
         stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following))  # "Mara sighs"
@@ -157,6 +207,8 @@ def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
         return False
     if not stat["mixed"] or stat["the"] * 2 > stat["count"]:
         return False  # capitals for emphasis ("BAD"), or a thing's name ("the Marigold")
+    if _adjective(key, stat) and not (stat["introduced"] or stat["speaks"]):
+        return False  # "the Danish sailor", "a Parisian cafe", "Icelandic voices"
     if stat["introduced"] or stat["speaks"] or stat["mid"] or stat["possessive"]:
         return True
     # only ever opening sentences: a full name ("Mara Quinn waits."), or a word that recurs and is never
@@ -168,22 +220,61 @@ def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
     return stat["acts"] >= 2 and not ordinary
 
 
+def _split_opening_words(stats: dict[str, dict]) -> dict[str, dict]:
+    """'"Ask Brandt," said Tomas. Brandt shrugs.': a sentence's first word run into a name written on its own
+    elsewhere is that name, met mid-sentence."""
+    for key in [key for key in stats if " " in key]:
+        words, stat = key.split(), stats[key]
+        tail = " ".join(words[1:])
+        if stat["mid"] or words[0].rstrip(".") in TITLES or tail not in stats or words[0] in stats:
+            continue
+        moved, target = stats.pop(key), stats[tail]
+        for name, value in moved.items():
+            if isinstance(value, int):
+                target[name] += value
+        target["mid"] += moved["count"]
+        target["first"] = min(target["first"], moved["first"])
+    return stats
+
+
+def _word_before_a_name(key: str, stat: dict, chosen: list[str]) -> bool:
+    """'Ask Brandt', 'Poor Jonah': a sentence's first word run into a name the text uses on its own."""
+    words = key.split()
+    if len(words) < 2 or stat["mid"] or words[0].rstrip(".") in TITLES:
+        return False
+    tail = set(_bare(" ".join(words[1:])))
+    return any(other != key and tail and tail <= set(_bare(other)) and words[0] not in other.split()
+               for other in chosen)
+
+
+def _adjective(key: str, stat: dict) -> bool:
+    """A word of nationality or place, or any single word after 'a'/'an', qualifies a noun; it names nobody."""
+    if " " in key:
+        return False
+    if stat["article"]:
+        return True
+    if not _DEMONYM.search(key) or re.search(r"(?:ric|nic|vic)$", key):  # Eric, Dominic, Ludovic
+        return False
+    strict = not key.endswith(("ian", "ean"))  # Julian, Adrian and Dorean are names too
+    return bool(stat["determiner"]) or (strict and stat["attributive"] == stat["count"])
+
+
 def _merge_short_forms(keys: list[str], stats: dict[str, dict]) -> list[Character]:
     """Join 'Mara' to 'Mara Quinn'; count every mention, even sentence openers, once a name is known."""
     full = sorted(keys, key=lambda key: (-len(key.split()), stats[key]["first"]))
     characters: list[Character] = []
     owner: dict[str, Character] = {}
     for key in full:
-        bare = [part for part in key.replace(".", "").split() if part not in TITLES]
-        host = next((character for character in characters if bare and set(bare) <= _parts(character)), None)
+        bare = _bare(key)
+        host = next((character for character in characters
+                     if bare and set(bare) <= _parts(character) and same_person(key, character.name)), None)
         if host is None:
             host = Character(stats[key]["display"], first_sentence=stats[key]["first"][0],
                              first_offset=stats[key]["first"][1])
             characters.append(host)
         owner[key] = host
     for key, stat in stats.items():
-        bare = [part for part in key.replace(".", "").split() if part not in TITLES]
-        host = owner.get(key) or _host(bare, characters)
+        host = owner.get(key) or _host(_bare(key), characters)
         if host is None or (key not in owner and stat["count"] == stat["place_prep"]):
             continue
         host.aliases.add(key)
@@ -200,9 +291,82 @@ def _host(bare: list[str], characters: list[Character]) -> Character | None:
     """The character a name form belongs to: 'Mara' or 'Mara Quinn' for a character called Mara."""
     if not bare:
         return None
-    return (next((c for c in characters if set(bare) <= _parts(c)), None)
-            or next((c for c in characters if _parts(c) <= set(bare) and bare[0] in _parts(c)), None))
+    owners = [c for c in characters if set(bare) <= _parts(c)]
+    if len(owners) > 1:
+        return None  # 'Okafor' with a Mr. and a Mrs. Okafor in the story: either of them
+    return owners[0] if owners else next((c for c in characters if _parts(c) <= set(bare) and bare[0] in _parts(c)),
+                                         None)
 
 
 def _parts(character: Character) -> set[str]:
     return {part for part in character.name.lower().replace(".", "").split() if part not in TITLES}
+
+
+def _bare(key: str) -> list[str]:
+    """A lower-cased name without its titles: 'dr. lee' -> ['lee']; 'aunt may' keeps ['aunt', 'may']."""
+    parts = key.replace(".", "").split()
+    bare = [part for part in parts if part not in TITLES]
+    return parts if len(bare) == 1 and bare[0] in STOPWORDS and len(parts) > 1 else bare
+
+
+def _add_bare_names(characters: list[Character]) -> None:
+    """'Mr. Brandt' is also 'Brandt', 'Mara Quinn' also 'Mara', unless another character is too (Mr. and Mrs.
+    Okafor)."""
+    forms = {id(character): _short_form(character.name.lower()) for character in characters}
+    for character in characters:
+        form = forms[id(character)]
+        if form and sum(other == form for other in forms.values()) == 1 and not any(
+                form in other.aliases for other in characters if other is not character):
+            character.aliases.add(form)
+
+
+def _short_form(key: str) -> str:
+    bare = _bare(key)
+    titled = key.replace(".", "").split()[0] in TITLES
+    if titled:
+        return " ".join(bare)
+    return bare[0] if len(bare) > 1 and bare[0] not in STOPWORDS else ""
+
+
+def _title_pronoun(name: str) -> str:
+    first = name.lower().replace(".", " ").split()[:1]
+    return "she" if first and first[0] in SHE_TITLES else "he" if first and first[0] in HE_TITLES else ""
+
+
+def _read_pronouns(text: str, characters: list[Character]) -> None:
+    """Each character's pronoun: from a title, a relation ('her son Jonah'), or the pronoun that follows
+    a sentence naming only them ('Mara climbed. She ...')."""
+    patterns = [(character, re.compile(r"\b(?:" + "|".join(re.escape(alias) for alias in
+                                                             sorted(character.aliases, key=len, reverse=True))
+                                       + r")\b", re.IGNORECASE)) for character in characters if character.aliases]
+    votes = {id(character): [0, 0] for character in characters}  # [he, she]
+    found = sentences(text)
+    for index, sentence in enumerate(found):
+        narration = _QUOTED.sub(" ", sentence.text)
+        named = sorted(((match.start(), n, character, match) for n, (character, pattern) in enumerate(patterns)
+                        if (match := pattern.search(narration))), key=lambda item: item[:2])
+        if not named:
+            continue
+        subject = named[0][2]
+        for _, _, character, match in named:
+            relation = re.findall(r"[a-z]+", narration[:match.start()].lower())[-2:]
+            if relation and relation[-1] in _HE_RELATIONS | _SHE_RELATIONS:
+                votes[id(character)][relation[-1] in _SHE_RELATIONS] += 3
+                if len(relation) == 2 and relation[0] in ("his", "her") and character is not subject:
+                    votes[id(subject)][relation[0] == "her"] += 1  # "Mara waits for her son Jonah"
+        following = _QUOTED.sub(" ", found[index + 1].text) if index + 1 < len(found) else ""
+        cut = min((match.start() for _, pattern in patterns if (match := pattern.search(following))), default=None)
+        following = following[:cut]  # up to the next name: "She waited for Tomas." is still about Mara
+        if re.match(r"\W*(?:he|she|they|i|we)\b", narration, re.IGNORECASE):
+            continue  # "She fixed the windmill with Kit": Kit is not the subject
+        opening = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
+        if opening:  # "Mara met Silas. She ...": a sentence's subject is who the next one's pronoun means
+            votes[id(subject)][opening == "she"] += 2
+        if len(named) == 1:  # "Kit rode ahead on his bicycle" (not "while she dug": that may be anyone)
+            after = re.findall(r"[a-z]+", narration[named[0][3].end():].lower())
+            possessive = next((word for word in after if word in ("his", "himself", "herself", "her")), None)
+            if possessive:
+                votes[id(subject)][possessive in _SHE] += 1 if possessive != "her" else 0.5
+    for character in characters:
+        he, she = votes[id(character)]
+        character.pronoun = _title_pronoun(character.name) or ("she" if she > he else "he" if he > she else "")

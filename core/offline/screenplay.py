@@ -19,10 +19,10 @@ from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
 from core.offline.premise import not_people
-from core.offline.speech import Speech, split_speech
+from core.offline.speech import Exchange, Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
-from core.offline.text import sentences, without_quotes
+from core.offline.text import outside_quotes, sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 MIN_SCENES = 3
@@ -131,14 +131,16 @@ class _Writer:
         self.cast, self.direction = cast, direction
         self.introduced: set[str] = set()
         self.last_named: Character | None = None
+        self.exchange = Exchange()
 
     def scene(self, scene: _Scene) -> str:
         blocks: list[tuple[str, str, str]] = []  # (kind, speaker, text)
+        self.exchange.cut()
         for unit in scene.lines:
-            action, speeches = split_speech(unit, self.cast, self.last_named)
+            action, speeches = split_speech(unit, self.cast, self.last_named, self.exchange)
             self._remember(unit)
             if action:
-                self._add(blocks, ("action", "", self._action(action)))
+                self._add(blocks, ("action", "", outside_quotes(action, self._action)))
             for speech in speeches:
                 self._add(blocks, ("dialogue", speech.cue, _dialogue_text(speech)))
         return "\n\n".join([scene.heading, *(_render(block) for block in blocks)])

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.offline.names import Character
-from core.offline.text import SPEECH_VERBS, capitalize_first, ensure_period, quotes
+from core.offline.text import SPEECH_VERBS, STOPWORDS, capitalize_first, ensure_period, quotes, without_quotes
 
 UNNAMED_SPEAKER = "VOICE"
 _MANNERS = {
@@ -22,6 +22,7 @@ _MANNERS = {
     "begged": "begging", "begs": "begging", "warned": "warning", "warns": "warning",
 }
 _PRONOUNS = r"he|she|they|I|we|He|She|They|We"
+_PRONOUN_WORDS = frozenset("he she they i we".split())
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _ADDRESSEE = r"(?:\s+to\s+(?:the\s+|her\s+|his\s+|their\s+)?[\w'’]+)?"  # 'whispered to the captain'
 
@@ -33,21 +34,83 @@ class Speech:
     manner: str = ""  # "whispering", for a parenthetical
 
 
-def split_speech(sentence: str, cast: list[Character], last_named: Character | None) -> tuple[str, list[Speech]]:
-    """The sentence's action (speech and speech tags removed) and its speeches, in order."""
+@dataclass
+class Exchange:
+    """The conversation so far, across sentences: who spoke last, and the last man and woman named."""
+
+    speakers: list[str] = field(default_factory=list)  # cues of the recent speeches, latest last, no repeats
+    spoke: bool = False  # whether the sentence before held speech
+    fresh: Character | None = None  # the character the sentence before named last
+    named: dict[str, Character] = field(default_factory=dict)  # "he"/"she"/"" -> the last named so
+
+    def cut(self) -> None:
+        """A new scene: the talk so far is over, though who 'she' is carries on."""
+        self.speakers, self.spoke, self.fresh = [], False, None
+
+    def other(self) -> str | None:
+        """In an ongoing two-person exchange, the one who didn't speak last."""
+        return self.speakers[-2] if self.spoke and len(self.speakers) > 1 else None
+
+    def hear(self, narration: str, cast: list[Character], speeches: list[Speech]) -> None:
+        named = [character for _, character in _mentions(narration, cast)]
+        for character in named:
+            self.named[character.pronoun] = character
+        subject = _subject_pronoun(narration)
+        still = self.fresh if subject and self.fresh and self.fresh.pronoun in (subject, "") else None
+        if subject and not still:
+            still = self.named.get(subject) or _only(subject, cast)  # 'She took the orange.': the last woman named
+        self.fresh = still or (named[0] if named else None)  # 'Kit rode out. He had Biscuit.': still Kit
+        speaker = next((c for speech in speeches[-1:] for c in cast if c.cue == speech.cue), None)
+        if speaker:  # who just spoke is who 'he' or 'she' means next
+            self.fresh = speaker
+            self.named[speaker.pronoun] = speaker
+        for speech in speeches:
+            if not self.speakers or self.speakers[-1] != speech.cue:
+                self.speakers = [*self.speakers[-3:], speech.cue]
+        self.spoke = bool(speeches)
+
+
+def split_speech(sentence: str, cast: list[Character], last_named: Character | None,
+                 exchange: Exchange | None = None) -> tuple[str, list[Speech]]:
+    """The sentence's action (speech and speech tags removed) and its speeches, in order.
+
+    Given the `exchange` so far, a pronoun tag means the last man or woman named, an untagged line in an
+    ongoing exchange goes to the other speaker, and a line nobody can be said to speak stays in the action.
+    """
+    sentence = _close_stray_quote(sentence.strip())
     spans = quotes(sentence)
     if not spans:
-        return sentence.strip(), []
+        if exchange is not None:
+            exchange.hear(sentence, cast, [])
+        return sentence, []
     segments = _segments(sentence, spans)
-    speeches = []
+    speeches: list[Speech] = []
     for number, (start, end, line) in enumerate(spans):
         before, after = segments[number], segments[number + 1]
         tag = _tag_after(after) or _tag_before(before)
-        speaker = _speaker(tag, sentence[:start], sentence[end:], cast, last_named)
+        speaker = _speaker(tag, sentence[:start], sentence[end:], cast, last_named, exchange, speeches)
+        if speaker is None:  # reported speech: the line stays where the prose put it
+            segments[number] = f"{before} {sentence[start:end]}"
+            continue
         speeches.append(Speech(speaker, _spoken(line), _MANNERS.get(tag[1].lower(), "") if tag else ""))
         segments[number] = _strip_tag_before(before)
         segments[number + 1] = _strip_tag_after(after)
+    if exchange is not None:
+        exchange.hear(without_quotes(sentence), cast, speeches)
     return _action(segments), speeches
+
+
+def _close_stray_quote(sentence: str) -> str:
+    """A quote opened and never closed runs to the end of the sentence; a lone closing quote starts it."""
+    if sentence.count('"') % 2:
+        last = sentence.rindex('"')
+        opening = last == 0 or sentence[last - 1].isspace() or sentence[last - 1] in "(—–-"
+        return f'{sentence}"' if opening else f'"{sentence}'
+    if sentence.count("“") > sentence.count("”"):
+        return f"{sentence}”"
+    if sentence.count("”") > sentence.count("“"):
+        return f"“{sentence}"
+    return sentence
 
 
 def _segments(sentence: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -85,15 +148,92 @@ def _strip_tag_before(text: str) -> str:
 
 
 def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Character],
-             last_named: Character | None) -> str:
-    """The tag's character; else the character named nearest the quote; else the last one named."""
-    if tag:
-        tagged = _character(tag[0], cast)
-        if tagged:
-            return tagged.cue
-    nearest = _nearest(before, after, cast)
-    chosen = nearest or last_named
-    return chosen.cue if chosen else UNNAMED_SPEAKER
+             last_named: Character | None, exchange: Exchange | None, said: list[Speech]) -> str | None:
+    """Who says a line: the tag's name; a pronoun's referent; the speaker a moment ago in this sentence; the
+    character this sentence names; the other side of the exchange; else the character just named."""
+    if tag and tag[0].lower() not in _PRONOUN_WORDS:
+        named = _tag_name(tag[0], cast)
+        if named:
+            return named
+    if tag and exchange is not None and tag[0].lower() in ("he", "she"):
+        referent = _referent(tag[0].lower(), before, cast, exchange)
+        if referent:
+            return referent.cue
+    if said:
+        return said[-1].cue  # '"Let them," Jonah replied. "It took enough."'
+    if exchange is None:
+        chosen = _nearest(before, after, cast) or last_named
+        return chosen.cue if chosen else UNNAMED_SPEAKER
+    narration = without_quotes(f"{before} {after}").strip(" ,.;:!?")
+    here = _mentions(without_quotes(before), cast) or _mentions(without_quotes(after), cast)
+    if here:
+        return here[0][1].cue  # the sentence's subject: 'Mara turned to Tomas: "You came back."'
+    subject = _subject_pronoun(without_quotes(before)) or (tag[0].lower() if tag else "")
+    if subject in ("he", "she"):  # 'He held it out to her. "I'm sorry."'
+        referent = (exchange.fresh if exchange.fresh and exchange.fresh.pronoun in (subject, "") else None
+                    ) or exchange.named.get(subject) or _only(subject, cast) or exchange.named.get("")
+        return referent.cue if referent else None
+    role = _role(before, after)
+    if role:
+        return role  # '"Are you lost?" the boy asked.'
+    if not narration and exchange.other():
+        return exchange.other()  # a bare line in an ongoing exchange: the other speaker's turn
+    if exchange.fresh:
+        return exchange.fresh.cue
+    if not narration and exchange.spoke and exchange.speakers:
+        return exchange.speakers[-1]
+    return None
+
+
+def _only(pronoun: str, cast: list[Character]) -> Character | None:
+    """The one woman (or man) in the cast, if there is exactly one."""
+    matching = [character for character in cast if character.pronoun == pronoun]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _subject_pronoun(narration: str) -> str:
+    """'he' for 'He gestured to the chair.', '' when the narration doesn't open with a pronoun."""
+    match = re.match(r"\W*(he|she)\b", narration, re.IGNORECASE)
+    return match.group(1).lower() if match else ""
+
+
+def _role(before: str, after: str) -> str | None:
+    """A speaker the prose names by what they are: '", the boy asked' or 'The old keeper said, "' -> 'BOY'."""
+    match = re.match(rf"\s*[,!?.]?\s*(?:the|a|an)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\b", after) or re.search(
+        rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\s*[,:]?\s*$", before)
+    return match.group(1).split()[-1].upper() if match else None
+
+
+def _tag_name(name: str, cast: list[Character]) -> str | None:
+    """The cue for a name in a tag: the cast member it names, or the name itself ('said Tomas')."""
+    words = [word for word in name.split() if word.lower() not in STOPWORDS]
+    character = _character(" ".join(words), cast) if words else None
+    if character:
+        return character.cue
+    return " ".join(words).upper() if words else None
+
+
+def _referent(pronoun: str, before: str, cast: list[Character], exchange: Exchange) -> Character | None:
+    """'she said': the last woman named (in this sentence, else before it); else whoever was named last."""
+    here = [character for _, character in _mentions(without_quotes(before), cast)]
+    match = [character for character in here if character.pronoun == pronoun]
+    if match:
+        return match[-1]
+    if exchange.named.get(pronoun) or _only(pronoun, cast):
+        return exchange.named.get(pronoun) or _only(pronoun, cast)
+    unknown = [character for character in here if not character.pronoun]
+    return unknown[-1] if unknown else exchange.named.get("")
+
+
+def _mentions(text: str, cast: list[Character]) -> list[tuple[int, Character]]:
+    """(position, character) for each character a text names, in order of first mention."""
+    found = []
+    for character in cast:
+        positions = [match.start() for alias in character.aliases
+                     if (match := re.search(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE))]
+        if positions:
+            found.append((min(positions), character))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _character(name: str, cast: list[Character]) -> Character | None:

@@ -67,10 +67,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """A paragraph cut into sentences, keeping abbreviations, initials and speech tags attached."""
+    """A paragraph cut into sentences, keeping abbreviations, initials, speech tags and whole quotes attached."""
     pieces, start = [], 0
+    spoken = [(begin, end) for begin, end, _ in quotes(paragraph)]
     for match in _BOUNDARY.finditer(paragraph):
-        if _is_abbreviation(paragraph[start:match.start() + 1]):
+        if _is_abbreviation(paragraph[start:match.start() + 1]) or _inside(match, spoken):
             continue
         pieces.append(paragraph[start:match.end()].strip())
         start = match.end()
@@ -108,6 +109,22 @@ def quotes(text: str) -> list[tuple[int, int, str]]:
     return [(match.start(), match.end(), (match.group(1) or match.group(2)).strip()) for match in _QUOTE.finditer(text)]
 
 
+def has_word(text: str, options) -> bool:
+    """Whether the text uses one of the words (or its plural) as a whole word: 'hat' is not in 'that'."""
+    tokens = {word.lower().replace("’", "'") for word in words(text)}
+    return any(option in tokens or f"{option}s" in tokens or f"{option}es" in tokens for option in options)
+
+
+def outside_quotes(text: str, change) -> str:
+    """The text with `change` applied to its narration only; quoted speech is kept as said."""
+    pieces, start = [], 0
+    for begin, end, _ in quotes(text):
+        pieces += [change(text[start:begin]) if text[start:begin].strip() else text[start:begin], text[begin:end]]
+        start = end
+    rest = text[start:]
+    return "".join([*pieces, change(rest) if rest.strip() else rest])
+
+
 def without_quotes(text: str) -> str:
     return " ".join(_QUOTE.sub(" ", text).split())
 
@@ -128,6 +145,11 @@ def ensure_period(text: str) -> str:
 def title_case(text: str) -> str:
     """'MARA'S KITCHEN' -> "Mara's Kitchen" (str.title would write "Mara'S")."""
     return " ".join(word[:1].upper() + word[1:].lower() for word in text.split())
+
+
+def _inside(boundary: re.Match, spans: list[tuple[int, int]]) -> bool:
+    """Whether a full stop sits inside a quote: '"I waited. You never came," she said.' is one sentence."""
+    return any(begin < boundary.start() and boundary.end() < end for begin, end in spans)
 
 
 def _is_abbreviation(piece: str) -> bool:

@@ -1,0 +1,217 @@
+"""The offline reader: who is in a text, and who says what. Table-driven on texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.film.screenplay import read_fountain
+from core.offline import writer
+from core.offline.assets import extract_assets
+from core.offline.names import find_characters
+from core.offline.speech import Exchange, split_speech
+from core.offline.text import has_word, split_sentences
+from core.offline.wardrobe import figure_look
+
+FERRY = """Title: The Ferry
+
+INT. KITCHEN - NIGHT
+
+ANNA SOKOL (40s, tired) stands at the sink. The phone RINGS. She lets it.
+
+ANNA
+That is not what I said.
+
+DR. LEE (O.S.)
+If you go, I go.
+
+EXT. HARBOR ROAD - NIGHT
+
+The car pulls up. Headlights sweep the fence. JONAH, a boy of ten, sleeps in the back seat.
+
+DR. LEE
+It was never about the boat.
+
+ANNA (CONT'D)
+Call me when you land.
+
+Lee takes the old hat from the seat and puts it on.
+
+LEE
+Where is the ticket?
+
+ANNA (V.O.)
+He told me once that the Danish sailor never came back.
+
+INT. FERRY - DAWN
+
+A Parisian cafe poster peels on the wall. Icelandic voices drift from the deck. A deckhand named Tomas coils a rope.
+
+DR. LEE ^
+We should have stayed.
+
+ANNA ^
+We couldn't.
+
+Mrs. Okafor watches them from the rail.
+"""
+
+
+def _cast(script: str, source: str = "") -> dict[str, list[int]]:
+    assets = extract_assets({"formatted_script": script, "source_text": source})["assets"]
+    return {asset["name"]: asset["scene_numbers"] for asset in assets if asset["asset_type"] == "character"}
+
+
+@pytest.mark.parametrize("source", ["", FERRY], ids=["script only", "imported script is its own source"])
+def test_a_screenplays_characters_are_its_cues_and_the_people_its_action_introduces(source):
+    assert _cast(FERRY, source) == {
+        "Anna Sokol": [1, 2, 3],  # cue ANNA, introduced in capitals as ANNA SOKOL
+        "Dr. Lee": [1, 2, 3],  # DR. LEE, LEE and "Lee" are one person
+        "Jonah": [2],  # introduced in capitals, never speaks
+        "Tomas": [3],  # "a deckhand named Tomas"
+        "Mrs. Okafor": [3],  # a title plainly makes a person
+    }
+
+
+@pytest.mark.parametrize(("action", "cast"), [
+    ("The car pulls up. A TRUCK follows.", []),
+    ("The phone RINGS. Somewhere a door SLAMS.", []),
+    ("Icelandic voices drift over the water. A Parisian cafe glows.", []),
+    ("MARA (60s) winds the crank. SILAS, in a raincoat, watches.", ["Mara", "Silas"]),
+    ("She hands the key to AUNT MAY.", ["Aunt May"]),
+    ("That night a woman named Ines knocks.", ["Ines"]),
+])
+def test_action_adds_a_character_only_when_it_plainly_introduces_a_person(action, cast):
+    script = f"INT. HALL - NIGHT\n\n{action}\n\nBOB\nIt is late.\n"
+    assert list(_cast(script)) == [*cast, "Bob"]  # in order of appearance
+
+
+@pytest.mark.parametrize(("cue", "name"), [
+    ("ANNA (V.O.)", "Anna"), ("ANNA (CONT'D)", "Anna"), ("DR. LEE (O.S.)", "Dr. Lee"), ("@McCLANE", "McClane"),
+])
+def test_cue_extensions_are_not_part_of_the_name(cue, name):
+    script = f"INT. HALL - NIGHT\n\n{cue}\nThat is all.\n"
+    assert _cast(script) == {name: [1]}
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Dr. Lee checks the chart. Lee frowns. DR. LEE signs it.", ["Dr. Lee"]),
+    ("Aunt May pours the tea. Later Aunt May laughs.", ["Aunt May"]),
+    ("Captain Ahab Reyes walks the deck. Reyes shouts at the gulls.", ["Captain Ahab Reyes"]),
+    ("Mrs. Okafor opens the shop. The bell rings for Mrs. Okafor.", ["Mrs. Okafor"]),
+    ("Mrs. Okafor and Mr. Okafor argue about the rent.", ["Mrs. Okafor", "Mr. Okafor"]),
+    ("The Danish sailor sings. A Parisian cafe opens late. Icelandic voices drift over the water.", []),
+    ('"Ask Brandt," said Tomas. Brandt shrugs.', ["Brandt", "Tomas"]),
+])
+def test_names_of_several_words_and_titles_are_one_character(text, names):
+    assert [character.name for character in find_characters(text)] == names
+
+
+@pytest.mark.parametrize(("text", "cues"), [
+    ("Aunt May pours the tea. Aunt May laughs.", ["AUNT MAY"]),
+    ("Dr. Lee waits. Dr. Lee leaves.", ["DR. LEE"]),
+    ("Mara Quinn waits. Mara sighs.", ["MARA"]),
+])
+def test_cues_keep_a_title_that_is_part_of_how_a_character_is_called(text, cues):
+    assert [character.cue for character in find_characters(text)] == cues
+
+
+@pytest.mark.parametrize(("text", "options", "found"), [
+    ("He told her that the boat was late.", ("hat", "old"), False),
+    ("An old man in a grey hat.", ("hat",), True),
+    ("Two hats on the hook.", ("hat",), True),
+    ("She sat at the bar.", ("bar",), True),
+    ("He rolled the barrel.", ("bar",), False),
+])
+def test_words_are_matched_as_whole_words(text, options, found):
+    assert has_word(text, options) is found
+
+
+def test_a_figure_gets_no_hat_or_stoop_from_words_that_merely_contain_them():
+    plain = figure_look("anna. she said that he told her.")
+    assert plain == figure_look("anna. she spoke to him.")
+    assert plain != figure_look("anna. an old woman in a hat.")
+
+
+@pytest.mark.parametrize(("paragraph", "expected"), [
+    ('"I waited. You never came," Mara said. Then she left.',
+     ['"I waited. You never came," Mara said.', "Then she left."]),
+    ('"I waited. You never came." Mara left. Tomas stayed.',
+     ['"I waited. You never came."', "Mara left.", "Tomas stayed."]),
+])
+def test_a_quote_is_never_split_into_sentences(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+STORY = """Ines Varga ran the ferry office on the quay. Her brother Tomas mended nets beside the slipway, and old \
+Mr. Brandt kept the lamp.
+
+One evening Ines found the ledger open on her desk. "Someone has been here. The pages are torn," Ines said.
+
+Tomas shrugged. "Nobody comes in at night."
+
+"Then who tore them?" she asked.
+
+"Ask Brandt," said Tomas.
+
+Mr. Brandt came in from the rain and hung up his coat. "I saw a light at midnight. I thought it was you," he said.
+
+"It wasn't me," Ines replied.
+
+"Nor me."
+
+"I can't sleep for the gulls.
+
+The wind rattled the window. "Somebody wants that ledger gone."
+"""
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    beats = [{"order": number, "text": text} for number, text in enumerate(STORY.split("\n\n"), start=1)]
+    script = writer.draft("master_script", {"beats": beats, "title": "Ledger", "source_text": STORY})
+    return read_fountain(script["formatted_script"])
+
+
+def test_each_line_is_spoken_by_the_character_the_prose_says(ledger):
+    assert [(line.character, line.text) for line in ledger.dialogue] == [
+        ("INES", "Someone has been here. The pages are torn."),  # one quote across two sentences
+        ("TOMAS", "Nobody comes in at night."),  # the character the sentence before names
+        ("INES", "Then who tore them?"),  # "she asked": the last woman named
+        ("TOMAS", "Ask Brandt."),  # "said Tomas"
+        ("MR. BRANDT", "I saw a light at midnight. I thought it was you."),  # "he said" after Mr. Brandt
+        ("INES", "It wasn't me."),
+        ("MR. BRANDT", "Nor me."),  # untagged in an ongoing exchange: the other speaker
+        ("INES", "I can't sleep for the gulls."),  # a quote never closed is still speech
+    ]
+
+
+def test_a_line_nobody_can_be_said_to_speak_stays_in_the_action(ledger):
+    action = [text for scene in ledger.scenes for text in scene.action]
+    assert any('"Somebody wants that ledger gone."' in text for text in action)
+    assert not any(text.lstrip().startswith(('"', "“")) for text in action)  # no stray opening quote
+
+
+@pytest.mark.parametrize(("sentences", "speakers"), [
+    (['Mara turned to Tomas. "Go," she said.'], ["MARA"]),
+    (['Mara turned to Tomas. "Stay," he said.'], ["TOMAS"]),
+    (["Mara waited for Tomas.", '"Well?" he said.'], ["TOMAS"]),
+    (['"Late again," Mara said.', '"The tide," Tomas said.', '"Always the tide."', '"Always."'],
+     ["MARA", "TOMAS", "MARA", "TOMAS"]),
+    (['"Who is there?"'], []),
+    (['"Are you lost?" the boy asked.'], ["BOY"]),
+    (["Tomas rowed out.", "He shipped the oars.", '"Here."'], ["TOMAS"]),
+    (["Tomas rowed out.", "She lit the lamp.", '"Late."'], ["MARA"]),
+])
+def test_speakers_follow_the_exchange(sentences, speakers):
+    cast = list(find_characters("Mara Quinn lit the lamp. She waited for Tomas. Tomas rowed out. He was late."))
+    exchange = Exchange()
+    spoken = []
+    for sentence in sentences:
+        spoken += [speech.cue for speech in split_speech(sentence, cast, None, exchange)[1]]
+    assert spoken == speakers
+
+
+def test_speech_left_in_the_action_is_kept_as_said(ledger):
+    action = " ".join(text for scene in ledger.scenes for text in scene.action)
+    assert "The wind rattles the window." in action or "The wind rattled the window." in action
+    assert '"Somebody wants that ledger gone."' in action  # narration in the present, the quote untouched
