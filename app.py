@@ -101,4 +101,5 @@ with st.sidebar:
     if st.button("Sign out", icon=":material/logout:"):
         common.sign_out()
         st.rerun()
+common.show_flash("toast")  # a page's message from before it switched page (a film just created)
 navigation.run()

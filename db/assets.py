@@ -66,3 +66,13 @@ def promote(conn: psycopg.Connection, asset: dict) -> dict:
 
 def get_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
     return conn.execute("SELECT * FROM global_assets WHERE id = %s", [global_asset_id]).fetchone()
+
+
+def rename_library_asset(conn: psycopg.Connection, global_asset_id: UUID, name: str) -> dict | None:
+    return conn.execute("UPDATE global_assets SET name = %s WHERE id = %s RETURNING *",
+                        [name, global_asset_id]).fetchone()
+
+
+def delete_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
+    """Remove an asset from the library; films that pulled it keep their own copy (the link is cleared)."""
+    return conn.execute("DELETE FROM global_assets WHERE id = %s RETURNING *", [global_asset_id]).fetchone()

@@ -123,12 +123,16 @@ def test_new_project_form_creates_the_project_its_main_branch_and_stage_one(stud
     assert at.session_state["project_id"] == str(project["id"])
     assert at.session_state["branch_id"] == str(branch["id"])
 
+    # issue 8 changed this journey: the creator lands on the next step (Stage 2), and the dashboard
+    # row names the branch its current stage is on
+    assert [t.value for t in at.title] == ["Stage 2 · Treatment"]
+    assert "Created “The Lighthouse”." in [t.value for t in at.toast]
+    at.switch_page("pages/dashboard.py").run()
     table = at.dataframe[0].value
     assert table.to_dict("records")[0] | {"Created": None} == {
-        "Title": "The Lighthouse", "Type": "commercial", "Current stage": "1 · Input", "Created": None,
-        "Spend": 0.0,
+        "Title": "The Lighthouse", "Type": "commercial", "Branch": "Main", "Current stage": "1 · Input",
+        "Created": None, "Spend": 0.0,
     }
-    assert "Created “The Lighthouse”." in [t.value for t in at.toast]
 
 
 def test_a_title_with_an_apostrophe_is_stored_verbatim(studio, make_user, project_input):

@@ -114,6 +114,21 @@ def validate_project_config(raw: dict[str, object]) -> ProjectConfig:
         raise rejected_input(exc, item="entry") from exc
 
 
+class _Title(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+
+    _plain_title = field_validator("title")(classmethod(lambda cls, value: ProjectConfig._plain_title(value)))
+
+
+def validate_title(raw: object) -> str:
+    """A film's title on its own (a rename), checked as Stage 1 checks it; InputRejected on `title`."""
+    try:
+        return _Title.model_validate({"title": raw}).title
+    except ValidationError as exc:
+        raise rejected_input(exc, item="entry") from exc
+
+
 def decode_upload(name: str, data: bytes) -> str:
     """Text of an uploaded narrative file, or InputRejected saying why it can't be used."""
     if not name.lower().endswith(UPLOAD_SUFFIXES):

@@ -197,6 +197,31 @@ def library(studio: Studio, user_id: UUID) -> list[dict]:
         return asset_rows.library(conn)
 
 
+def rename_library_asset(studio: Studio, user_id: UUID, global_asset_id: UUID, name: str) -> dict:
+    """A new name for a library asset; its image and description stay."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InputRejected({"name": "give the asset a name of 1 to 120 characters"})
+    with studio.db.as_user(user_id) as conn:
+        item = asset_rows.get_library_asset(conn, global_asset_id)
+        if item is None:
+            raise NotFound("That library asset doesn't exist or isn't yours.")
+        clash = next((a for a in asset_rows.library(conn) if a["id"] != item["id"]
+                      and a["asset_type"] == item["asset_type"] and a["name"].lower() == name.lower()), None)
+        if clash:
+            raise InputRejected({"name": f"your library already has a {item['asset_type']} named {clash['name']}"})
+        return asset_rows.rename_library_asset(conn, global_asset_id, name)
+
+
+def delete_library_asset(studio: Studio, user_id: UUID, global_asset_id: UUID) -> str:
+    """Remove an asset from the library (films that pulled it keep their copy); returns its name."""
+    with studio.db.as_user(user_id) as conn:
+        deleted = asset_rows.delete_library_asset(conn, global_asset_id)
+    if deleted is None:
+        raise NotFound("That library asset doesn't exist or isn't yours.")
+    return deleted["name"]
+
+
 def save_extracted_assets(conn, ref: ProjectRef, row: dict) -> None:
     """A generated Stage 5 version's assets become the branch's asset rows, in the same transaction."""
     asset_rows.replace_branch_assets(conn, ref.project_id, ref.branch_id, row["content"]["assets"])

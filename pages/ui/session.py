@@ -182,3 +182,9 @@ def show_field_errors(slots: dict, field_errors: dict[str, str]) -> None:
     for field, message in field_errors.items():
         slot = slots.get(field) or slots["form"]
         slot.error(message if field in slots else f"{field}: {message}")
+
+
+def show_flash(key: str = "flash") -> None:
+    """A toast with the message a page left before a rerun (`flash`) or a switch of page (`toast`)."""
+    if flash := st.session_state.pop(key, None):
+        st.toast(flash, icon=":material/movie:")
