@@ -12,6 +12,7 @@ from core.runtime.jobs import JobStatus
 from core.story.assets import (
     ACTIVE,
     asset_board,
+    drawn_in_another_style,
     library,
     promote_to_library,
     pull_from_library,
@@ -243,14 +244,29 @@ if seen is not None:
     board = asset_board(studio, user.id, ref)
     busy = [a for a in board if a["job"] and a["job"]["status"] in ACTIVE]
     to_draw = [a for a in board if not a["image_key_url"] and a not in busy and not a["locked"]]
+    style_chosen = bool(content.get("visual_style"))
+    if to_draw and not style_chosen:
+        st.info("Choose and save a visual style above first: the reference images are drawn in it.",
+                icon=":material/palette:")
     if to_draw:
         estimate_caption(studio.engines.estimator.asset_images(len(to_draw)),
                          f"Drawing {len(to_draw)} reference image(s)")
         if st.button(f"Generate reference images ({len(to_draw)})", type="primary", key="s5_images",
-                     icon=":material/brush:"):
+                     icon=":material/brush:", disabled=not style_chosen):
             queued = run_action(lambda: queue_reference_images(studio, user.id, ref), retry_key="s5_images")
             if queued is not None:
                 session.refresh(f"Queued {len(queued)} reference image(s); they appear below as the workers draw them.")
+    busy_ids = {a["id"] for a in busy}
+    restyle = [a for a in drawn_in_another_style(studio, user.id, ref) if a["id"] not in busy_ids]
+    if restyle and style_chosen:
+        st.warning(f"{len(restyle)} image(s) were drawn in an earlier visual style.", icon=":material/palette:")
+        estimate_caption(studio.engines.estimator.asset_images(len(restyle)),
+                         f"Redrawing {len(restyle)} reference image(s) in {STYLE_PRESETS[visual_style(seen).preset].title}")
+        if st.button(f"Redraw all in the current style ({len(restyle)})", key="s5_restyle", icon=":material/brush:"):
+            queued = run_action(lambda: queue_reference_images(studio, user.id, ref, restyle=True),
+                                retry_key="s5_restyle")
+            if queued is not None:
+                session.refresh(f"Queued {len(queued)} redraw(s) in the current style.")
     image_board(polling=bool(busy))
 
     if not locked:
