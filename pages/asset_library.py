@@ -28,7 +28,7 @@ st.caption(f"{len(items)} asset(s). Pull one into a film from its Stage 5 · Glo
 
 
 def card(item: dict) -> None:
-    st.markdown(f"**{item['name']}**  \n:gray[{item['asset_type']}]")
+    st.markdown(f"**{common.plain(item['name'])}**  \n:gray[{item['asset_type']}]")
     key = item["image_key_url"]
     if key and studio.media.exists(key):
         st.image(str(studio.media.path(key)), caption=item["name"], width="stretch")
@@ -37,7 +37,7 @@ def card(item: dict) -> None:
     if item["description"]:
         st.caption(item["description"])
     source = films.get(item["promoted_from_project_id"])
-    st.caption(f"From “{source}”" if source else "From a film since deleted")
+    st.caption(f"From “{common.plain(source)}”" if source else "From a film since deleted")
     with st.popover("Rename or delete", icon=":material/edit:"):
         manage(item)
 
@@ -52,12 +52,13 @@ def manage(item: dict) -> None:
         except (InputRejected, NotFound) as exc:
             st.error(getattr(exc, "field_errors", {}).get("name") or str(exc))
         else:
-            st.session_state["flash"] = f"Renamed to {renamed['name']}."
+            st.session_state["flash"] = f"Renamed to {common.plain(renamed['name'])}."
             st.rerun()
-    sure = st.checkbox(f"Yes, remove {item['name']} from my library (films that use it keep their copy)",
+    sure = st.checkbox(f"Yes, remove {common.plain(item['name'])} from my library (films that use it keep their copy)",
                        key=f"sure_{key}")
     if st.button("Delete from library", key=f"delete_{key}", disabled=not sure, icon=":material/delete:"):
-        st.session_state["flash"] = f"Removed {delete_library_asset(studio, user.id, item['id'])} from your library."
+        st.session_state["flash"] = (f"Removed {common.plain(delete_library_asset(studio, user.id, item['id']))} "
+                                    "from your library.")
         st.rerun()
 
 

@@ -68,16 +68,16 @@ def rename_or_delete(projects: list[dict]) -> None:
             except (InputRejected, NotFound) as exc:
                 slot.error(getattr(exc, "field_errors", {}).get("title") or str(exc))
             else:
-                st.session_state["flash"] = f"Renamed to “{renamed['title']}”."
+                st.session_state["flash"] = f"Renamed to “{common.plain(renamed['title'])}”."
                 st.rerun()
-    sure = st.checkbox(f"Yes, delete “{titles[chosen]}” with all its branches, versions and assets. "
+    sure = st.checkbox(f"Yes, delete “{common.plain(titles[chosen])}” with all its branches, versions and assets. "
                        "This can't be undone.", key=f"confirm_delete_{chosen}")
     if st.button("Delete film", icon=":material/delete:", type="primary", disabled=not sure, key="delete_project"):
         title = delete_project(studio.db, user.id, UUID(chosen))
         if st.session_state.get("project_id") == chosen:
             st.session_state.pop("project_id", None)
             st.session_state.pop("branch_id", None)
-        st.session_state["flash"] = f"Deleted “{title}”."
+        st.session_state["flash"] = f"Deleted “{common.plain(title)}”."
         st.rerun()
 
 
@@ -103,7 +103,7 @@ if submitted:
     except InputRejected as exc:
         common.show_field_errors(slots, exc.field_errors)
     else:
-        st.session_state["toast"] = f"Created “{raw['title'].strip()}”."
+        st.session_state["toast"] = f"Created “{common.plain(raw['title'].strip())}”."
         open_film(ref)
 
 common.show_flash("toast")  # run on its own, the page stays here after creating a film

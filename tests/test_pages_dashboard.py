@@ -9,11 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.branches.forks import fork, switch_branch
-from core.film.config import InputMode
+from core.errors import InputRejected
+from core.film.config import MAX_NARRATIVE_CHARS, InputMode, decode_upload, validate_project_config
 from core.story.assets import library
 from core.story.projects import create_project, list_projects
 from core.story.run import run_story
 from db import assets as asset_db
+from pages.ui.session import plain
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.db
@@ -48,12 +50,12 @@ def titles(at: AppTest) -> list[str]:
 ])
 def test_a_new_film_opens_on_its_next_step(studio, make_user, mode, narrative, lands_on):
     user = make_user()
-    at = new_film(studio_as(user), "The Ferry: Night Crossing", narrative, mode)
+    at = new_film(studio_as(user), "The Ferry; Night Crossing", narrative, mode)
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert titles(at) == [lands_on]
     (film,) = list_projects(studio.db, user.id)
     assert at.session_state["project_id"] == str(film["id"])
-    assert film["title"] == "The Ferry: Night Crossing"
+    assert film["title"] == "The Ferry; Night Crossing"
 
 
 @pytest.mark.parametrize("again", ["Salt Road", "  salt road ", "SALT ROAD"])
@@ -98,7 +100,7 @@ def test_the_current_stage_is_the_active_branchs_and_names_it(studio, make_user,
 
 
 @pytest.mark.parametrize(("new_title", "shown"), [
-    ("Salt Road, Part 2: \"Home\"", None),
+    ("Salt Road; Part 2 -- \"Home\" <again>", None),
     ("Other Film", "you already have a film called “Other Film”"),
     ("   ", "this can't be empty"),
 ])
@@ -113,7 +115,7 @@ def test_renaming_a_film(studio, make_user, project_input, new_title, shown):
     stored = sorted(p["title"] for p in list_projects(studio.db, user.id))
     if shown is None:
         assert stored == sorted([new_title.strip(), "Other Film"])
-        assert f"Renamed to “{new_title.strip()}”." in [t.value for t in at.toast]
+        assert f"Renamed to “{plain(new_title.strip())}”." in [t.value for t in at.toast]
         assert new_title.strip() in at.dataframe[0].value["Title"].tolist()
     else:
         assert stored == ["Other Film", "Salt Road"]
@@ -156,3 +158,35 @@ def test_library_assets_can_be_renamed_keeping_their_image_and_deleted(studio, m
     at = at.button(key=f"delete_{kept['id']}").click().run()
     assert [a["name"] for a in library(studio, user.id)] == ["Tomas"]
     assert "Removed Mara Keel from your library." in [t.value for t in at.toast]
+
+
+@pytest.mark.parametrize(("text", "fits"), [
+    ("é" * MAX_NARRATIVE_CHARS, True),  # 300,000 bytes of UTF-8: the limit is characters, not bytes
+    ("字" * MAX_NARRATIVE_CHARS, True),
+    ("a" * MAX_NARRATIVE_CHARS, True),
+    ("a" * (MAX_NARRATIVE_CHARS + 1), False),
+    ("Mara rows. " * 20_000, False),
+])
+def test_one_narrative_limit_typed_or_uploaded(project_input, text, fits):
+    typed = uploaded = None
+    try:
+        validate_project_config({**project_input, "input_mode": "condense", "narrative": text})
+    except InputRejected as exc:
+        typed = exc.field_errors["narrative"]
+    try:
+        decode_upload("story.txt", text.encode())
+    except InputRejected as exc:
+        uploaded = exc.field_errors["upload"]
+    if fits:
+        assert typed is uploaded is None
+    else:
+        assert f"{len(text):,} characters; the limit is {MAX_NARRATIVE_CHARS:,}" in typed
+        assert f"{len(text):,} characters; the limit is {MAX_NARRATIVE_CHARS:,}" in uploaded
+
+
+def test_the_limit_is_shown_where_the_creator_types_and_uploads(studio, make_user):
+    at = studio_as(make_user())
+    said = "up to 150,000 characters (about 25,000 words)"
+    assert said in next(w for w in at.text_area if w.label.startswith("Your premise")).help.lower()
+    assert said in at.get("file_uploader")[0].proto.help
+    assert any(said in c.value for c in at.caption)

@@ -6,6 +6,7 @@ Session state holds ids only; the database is the truth.
 from __future__ import annotations
 
 import json
+import re
 from uuid import UUID
 
 import streamlit as st
@@ -182,6 +183,14 @@ def show_field_errors(slots: dict, field_errors: dict[str, str]) -> None:
     for field, message in field_errors.items():
         slot = slots.get(field) or slots["form"]
         slot.error(message if field in slots else f"{field}: {message}")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """A creator's text (a title, a name) made inert for Streamlit markdown: shown as typed, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def show_flash(key: str = "flash") -> None:
