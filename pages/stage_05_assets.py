@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.film.style import STYLE_PRESETS
-from core.pipeline import stage
+from core.pipeline import STAGES, stage
 from core.runtime.jobs import JobStatus
 from core.story.assets import (
     ACTIVE,
@@ -276,14 +276,22 @@ if seen is not None:
 # --- lock ---------------------------------------------------------------------------------------
 if locked:
     scenes = len(script["content"]["scenes"])
-    st.success(f"Assets locked (version {seen_version}). The film's {scenes} scene(s) are written: production "
-               "(Phase B) can begin.", icon=":material/lock:")
-    if stage(6).available:
-        st.page_link(stage(6).page, label=f"Go to Stage {stage(6).label}", icon=stage(6).icon)
+    st.success(f"Assets locked (version {seen_version}). The film's {scenes} scene(s) are written.",
+               icon=":material/lock:")
+    following = stage(NUMBER + 1)
+    if following.available:
+        st.page_link(following.page, label=f"Go to Stage {following.label}", icon=following.icon)
+    else:
+        coming = [s.label for s in STAGES if s.number > NUMBER and not s.available]
+        st.info(f"**What comes next:** production — Stage {coming[0]} to Stage {coming[-1]} (shot lists, frames, "
+                "clips and the finished film) — isn't built in this version of Aiuteur yet, so the story ends "
+                "here for now. Your work is kept: download the screenplay from Stage 4 · Master script, add "
+                "assets to your library for other films, or branch the project to try another version.",
+                icon=":material/construction:")
 elif seen is not None and seen["status"] == "draft":
     st.caption("Locking needs a saved visual style and a reference image for every asset.")
     session.lock_button("Lock assets", seen_version,
-                        "Locked the assets (version {version}). The scenes are written: production can begin.")
+                        "Locked the assets (version {version}). The story is complete through Stage 5.")
 
 # --- regenerate with guidance -------------------------------------------------------------------
 if seen is not None and not locked:

@@ -91,3 +91,13 @@ def test_renaming_an_asset_keeps_its_image(studio, creator, extracted, drain, ne
     renamed = next(a for a in asset_rows(studio, creator, ref) if a["name"] == new_name)
     assert renamed["image_key_url"] == ilse["image_key_url"]
     assert not any(a["name"] == ilse["name"] for a in asset_rows(studio, creator, ref))
+
+
+def test_locking_stage_five_says_plainly_what_comes_next(studio, creator, project_input):
+    ref = made_through(studio, creator, {**project_input, "input_mode": "condense", "narrative": SHORT_STORY},
+                       through=5)
+    at = ok(open_page(creator, ref, STAGE_5))
+    (next_step,) = [i for i in texts(at, "info") if "What comes next" in i]
+    assert "Stage 6 · Script hub to Stage 12 · Video review" in next_step
+    assert "isn't built in this version" in next_step and "download the screenplay" in next_step
+    assert not [link for link in at.main.get("page_link") if "Stage 6" in link.proto.label]

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import ServiceUnavailable
-from core.runtime import sessions
+from core.runtime import processes, sessions
 from core.runtime.auth import Authenticator, User, authenticator
 from core.runtime.settings import load_settings
 from core.runtime.studio import Studio, boot, start_background_worker, workers_alive
@@ -23,6 +23,7 @@ from core.story.projects import ProjectRef
 @st.cache_resource(show_spinner="Starting the studio's database and queue…")
 def _boot() -> Studio:
     settings = load_settings()
+    processes.record(settings.data_dir, "studio")  # so `./aiuteur stop` finds this server by its pid
     studio = boot(settings)
     if settings.start_worker and not workers_alive(studio):
         start_background_worker(settings)
