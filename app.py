@@ -100,6 +100,6 @@ with st.sidebar:
             st.caption(s.label if s.available else f"~~{s.label}~~ — not available yet")
     if st.button("Sign out", icon=":material/logout:"):
         common.sign_out()
-        st.rerun()
+        st.switch_page(studio_pages[0])  # the home url: signing in again opens the dashboard
 common.show_flash("toast")  # a page's message from before it switched page (a film just created)
 navigation.run()
