@@ -16,34 +16,49 @@ st.set_page_config(page_title="Aiuteur", page_icon=":material/movie_filter:", la
 studio = common.studio()
 user = common.current_user()
 
-# Every url_path differs from its page's file name: Streamlit also lists the files of a folder named
-# pages/ as pages, and a name they share can run that file directly, without this gate and sidebar.
-if user is None:
-    st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", url_path="signin")]).run()
-    st.stop()
 
 
 def _stage_page(s: Stage) -> st.Page:
     return st.Page(s.page, title=s.label, icon=s.icon, url_path=s.key)
 
 
-dashboard = st.Page(
-    "pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", url_path="films", default=True
+# Every url_path differs from its page's file name: Streamlit also lists the files of a folder named
+# pages/ as pages, and a name they share can run that file directly, without this gate and sidebar.
+STUDIO_PAGES = (
+    ("pages/dashboard.py", "Dashboard", ":material/dashboard:", "films"),
+    ("pages/branches.py", "Branches", ":material/call_split:", "branch-history"),
+    ("pages/costs.py", "Costs", ":material/payments:", "cost-dashboard"),
+    ("pages/asset_library.py", "Asset library", ":material/photo_library:", "library"),
 )
-studio_pages = [
-    dashboard,
-    st.Page("pages/branches.py", title="Branches", icon=":material/call_split:", url_path="branch-history"),
-    st.Page("pages/costs.py", title="Costs", icon=":material/payments:", url_path="cost-dashboard"),
-    st.Page("pages/asset_library.py", title="Asset library", icon=":material/photo_library:", url_path="library"),
-]
+
+
+def _studio_pages() -> list[st.Page]:
+    """The studio's own pages; the dashboard is the home page."""
+    return [st.Page(file, title=title, icon=icon, url_path=path, default=path == "films")
+            for file, title, icon, path in STUDIO_PAGES]
+
+
 built = [s for s in STAGES if s.available]
-navigation = st.navigation(
-    {
-        "Studio": studio_pages,
-        "Phase A · the story": [_stage_page(s) for s in built if s.phase is Phase.A],
-        "Phase B · production": [_stage_page(s) for s in built if s.phase is Phase.B],
-    }
-)
+common.hand_cookie_to_browser()  # after a sign-in or sign-out: the browser sets or drops the session cookie
+
+if user is None:
+    # The sign-in page answers at every studio url too, so a signed-out visit to /films (an expired
+    # session, a bookmark) asks to sign in rather than saying "Page not found", and signing in then
+    # opens the page at that url. No other page's file is reachable signed out.
+    sign_in = "pages/sign_in.py"
+    at_studio_urls = [st.Page(sign_in, title="Sign in", url_path=path) for *_, path in STUDIO_PAGES]
+    at_stage_urls = [st.Page(sign_in, title="Sign in", url_path=s.key) for s in built]
+    st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:", url_path="signin", default=True),
+                   *at_studio_urls, *at_stage_urls], position="hidden").run()
+    st.stop()
+
+studio_pages = _studio_pages()
+sections = {
+    "Studio": studio_pages,
+    "Phase A · the story": [_stage_page(s) for s in built if s.phase is Phase.A],
+    "Phase B · production": [_stage_page(s) for s in built if s.phase is Phase.B],
+}
+navigation = st.navigation(sections)
 
 
 def project_picker() -> None:
@@ -86,6 +101,6 @@ with st.sidebar:
             st.caption(s.label if s.available else f"~~{s.label}~~ — not available yet")
     if st.button("Sign out", icon=":material/logout:"):
         common.sign_out()
-        st.rerun()
-
+        st.switch_page(studio_pages[0])  # the home url: signing in again opens the dashboard
+common.show_flash("toast")  # a page's message from before it switched page (a film just created)
 navigation.run()

@@ -16,16 +16,19 @@ def branch_assets(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
 
 
 def replace_branch_assets(conn: psycopg.Connection, project_id: UUID, branch_id: UUID, assets: list[dict]) -> list[dict]:
-    """The branch's unlocked assets become `assets`; an unchanged asset keeps its reference image."""
-    kept_images = {
-        (r["asset_type"], r["name"], r["description"]): r["image_key_url"]
-        for r in conn.execute(
-            "DELETE FROM project_assets WHERE branch_id = %s AND NOT locked RETURNING *", [branch_id]
-        ).fetchall()
-    }
+    """The branch's unlocked assets become `assets`; an unchanged asset keeps its reference image, and so
+    does a renamed one (same type and description, a name no other asset had)."""
+    removed = conn.execute("DELETE FROM project_assets WHERE branch_id = %s AND NOT locked RETURNING *",
+                           [branch_id]).fetchall()
+    kept_images = {(r["asset_type"], r["name"], r["description"]): r["image_key_url"] for r in removed}
+    old_names = {(r["asset_type"], r["name"]) for r in removed}
+    renamed = _images_by_look([r for r in removed if (r["asset_type"], r["name"]) not in
+                               {(a["asset_type"], a["name"]) for a in assets}])
     rows = [
         (project_id, branch_id, a.get("global_asset_id"), a["name"], a["asset_type"], a["description"],
-         a.get("image_key_url") or kept_images.get((a["asset_type"], a["name"], a["description"])),
+         a.get("image_key_url") or kept_images.get((a["asset_type"], a["name"], a["description"]))
+         or (renamed.get((a["asset_type"], a["description"])) if (a["asset_type"], a["name"]) not in old_names
+             else None),
          list(a.get("scene_numbers", [])))
         for a in assets
     ]
@@ -38,6 +41,14 @@ def replace_branch_assets(conn: psycopg.Connection, project_id: UUID, branch_id:
             rows,
         )
     return branch_assets(conn, branch_id)
+
+
+def _images_by_look(gone: list[dict]) -> dict:
+    """(type, description) -> image of assets no longer named, where exactly one had that look."""
+    looks: dict = {}
+    for r in gone:
+        looks.setdefault((r["asset_type"], r["description"]), []).append(r["image_key_url"])
+    return {look: images[0] for look, images in looks.items() if len(images) == 1 and images[0]}
 
 
 def get_asset(conn: psycopg.Connection, asset_id: UUID) -> dict | None:
@@ -66,3 +77,13 @@ def promote(conn: psycopg.Connection, asset: dict) -> dict:
 
 def get_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
     return conn.execute("SELECT * FROM global_assets WHERE id = %s", [global_asset_id]).fetchone()
+
+
+def rename_library_asset(conn: psycopg.Connection, global_asset_id: UUID, name: str) -> dict | None:
+    return conn.execute("UPDATE global_assets SET name = %s WHERE id = %s RETURNING *",
+                        [name, global_asset_id]).fetchone()
+
+
+def delete_library_asset(conn: psycopg.Connection, global_asset_id: UUID) -> dict | None:
+    """Remove an asset from the library; films that pulled it keep their own copy (the link is cleared)."""
+    return conn.execute("DELETE FROM global_assets WHERE id = %s RETURNING *", [global_asset_id]).fetchone()

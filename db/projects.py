@@ -34,6 +34,21 @@ def set_title(conn: psycopg.Connection, project_id: UUID, title: str) -> dict | 
     ).fetchone()
 
 
+def title_holder(conn: psycopg.Connection, title: str, other_than: UUID | None = None) -> dict | None:
+    """The signed-in user's project already called `title` (case and outer spaces aside), serialised per title."""
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('title:' || auth.uid() || lower(btrim(%s)), 0))",
+                 [title])
+    return conn.execute(
+        "SELECT id, title FROM projects WHERE lower(btrim(title)) = lower(btrim(%s)) AND id IS DISTINCT FROM %s",
+        [title, other_than],
+    ).fetchone()
+
+
+def delete_project(conn: psycopg.Connection, project_id: UUID) -> dict | None:
+    """Delete a project and, by cascade, its branches, versions, scenes, assets and ledger rows."""
+    return conn.execute("DELETE FROM projects WHERE id = %s RETURNING id, title", [project_id]).fetchone()
+
+
 def set_budget(conn: psycopg.Connection, project_id: UUID, budget: Decimal | None) -> dict | None:
     return conn.execute(
         "UPDATE projects SET budget_credits = %s, updated_at = now() WHERE id = %s RETURNING *", [budget, project_id]
@@ -93,6 +108,8 @@ def list_projects(conn: psycopg.Connection) -> list[dict]:
                   one.content ->> 'content_rating' AS content_rating, one.content ->> 'input_mode' AS input_mode,
                   p.created_at, p.budget_credits, p.active_branch_id,
                   coalesce(reached.stage, 1) AS current_stage,
+                  (SELECT b.name FROM branches b WHERE b.id = p.active_branch_id) AS branch_name,
+                  (SELECT count(*) FROM branches b WHERE b.project_id = p.id) AS branch_count,
                   coalesce(spend.credits, 0) AS spend_credits
              FROM projects p {_ACTIVE_CONFIG}
              LEFT JOIN LATERAL (

@@ -37,7 +37,7 @@ def rear_view_mirror() -> None:
     first = stage_one(studio.db, user.id, ref.branch_id)["content"]
     genres = ", ".join(first["genres"]) or "no genre"
     st.caption(
-        f":material/history_toggle_off: **Stage 1:** “{first['title']}” · {first['input_mode']} · "
+        f":material/history_toggle_off: **Stage 1:** “{escaped(first['title'])}” · {first['input_mode']} · "
         f"{first['target_length_min']}–{first['target_length_max']} s · {genres} · "
         f"{first['tonal_guidance'] or 'no tonal guidance'}"
     )

@@ -8,11 +8,12 @@ import streamlit as st
 
 from core.film.statuses import StageStatus
 from core.film.style import STYLE_PRESETS
-from core.pipeline import stage
+from core.pipeline import STAGES, stage
 from core.runtime.jobs import JobStatus
 from core.story.assets import (
     ACTIVE,
     asset_board,
+    drawn_in_another_style,
     library,
     promote_to_library,
     pull_from_library,
@@ -245,14 +246,29 @@ if seen is not None:
     board = asset_board(studio, user.id, ref)
     busy = [a for a in board if a["job"] and a["job"]["status"] in ACTIVE]
     to_draw = [a for a in board if not a["image_key_url"] and a not in busy and not a["locked"]]
+    style_chosen = bool(content.get("visual_style"))
+    if to_draw and not style_chosen:
+        st.info("Choose and save a visual style above first: the reference images are drawn in it.",
+                icon=":material/palette:")
     if to_draw:
         estimate_caption(studio.engines.estimator.asset_images(len(to_draw)),
                          f"Drawing {len(to_draw)} reference image(s)")
         if st.button(f"Generate reference images ({len(to_draw)})", type="primary", key="s5_images",
-                     icon=":material/brush:"):
+                     icon=":material/brush:", disabled=not style_chosen):
             queued = run_action(lambda: queue_reference_images(studio, user.id, ref), retry_key="s5_images")
             if queued is not None:
                 session.refresh(f"Queued {len(queued)} reference image(s); they appear below as the workers draw them.")
+    busy_ids = {a["id"] for a in busy}
+    restyle = [a for a in drawn_in_another_style(studio, user.id, ref) if a["id"] not in busy_ids]
+    if restyle and style_chosen:
+        st.warning(f"{len(restyle)} image(s) were drawn in an earlier visual style.", icon=":material/palette:")
+        estimate_caption(studio.engines.estimator.asset_images(len(restyle)),
+                         f"Redrawing {len(restyle)} reference image(s) in {STYLE_PRESETS[visual_style(seen).preset].title}")
+        if st.button(f"Redraw all in the current style ({len(restyle)})", key="s5_restyle", icon=":material/brush:"):
+            queued = run_action(lambda: queue_reference_images(studio, user.id, ref, restyle=True),
+                                retry_key="s5_restyle")
+            if queued is not None:
+                session.refresh(f"Queued {len(queued)} redraw(s) in the current style.")
     image_board(polling=bool(busy))
 
     if not locked:
@@ -262,14 +278,22 @@ if seen is not None:
 # --- lock ---------------------------------------------------------------------------------------
 if locked:
     scenes = len(script["content"]["scenes"])
-    st.success(f"Assets locked (version {seen_version}). The film's {scenes} scene(s) are written: production "
-               "(Phase B) can begin.", icon=":material/lock:")
-    if stage(6).available:
-        st.page_link(stage(6).page, label=f"Go to Stage {stage(6).label}", icon=stage(6).icon)
+    st.success(f"Assets locked (version {seen_version}). The film's {scenes} scene(s) are written.",
+               icon=":material/lock:")
+    following = stage(NUMBER + 1)
+    if following.available:
+        st.page_link(following.page, label=f"Go to Stage {following.label}", icon=following.icon)
+    else:
+        coming = [s.label for s in STAGES if s.number > NUMBER and not s.available]
+        st.info(f"**What comes next:** production — Stage {coming[0]} to Stage {coming[-1]} (shot lists, frames, "
+                "clips and the finished film) — isn't built in this version of Aiuteur yet, so the story ends "
+                "here for now. Your work is kept: download the screenplay from Stage 4 · Master script, add "
+                "assets to your library for other films, or branch the project to try another version.",
+                icon=":material/construction:")
 elif seen is not None and seen["status"] == StageStatus.DRAFT:
     st.caption("Locking needs a saved visual style and a reference image for every asset.")
     session.lock_button("Lock assets", seen_version,
-                        "Locked the assets (version {version}). The scenes are written: production can begin.")
+                        "Locked the assets (version {version}). The story is complete through Stage 5.")
 
 # --- regenerate with guidance -------------------------------------------------------------------
 if seen is not None and not locked:

@@ -68,6 +68,8 @@ def test_sign_up_create_a_film_sign_out_and_find_it_again(studio):
     next(w for w in at.text_input if w.label == "Title").input("The Lighthouse")
     next(w for w in at.text_area if w.label.startswith("Your premise")).input(SAMPLE_PREMISE)
     next(b for b in at.button if b.label == "Create project").click().run()
+    assert titles(at) == ["Stage 2 · Treatment"]  # issue 8: a new film opens on its next step
+    at.switch_page("pages/dashboard.py").run()
     assert at.dataframe[0].value["Title"].tolist() == ["The Lighthouse"]
 
     next(b for b in at.sidebar.button if b.label == "Sign out").click().run()

@@ -185,4 +185,5 @@ def test_the_dashboard_sets_a_projects_budget(studio, make_user, project_input):
     _set_on_page(at.run(), 40.0)
     assert "Budget changed from no cap to $40.00." in [t.value for t in at.toast]
     assert _budget(studio, user, ref) == D(40)
-    assert list(at.dataframe[0].value.columns) == ["Title", "Type", "Current stage", "Created", "Spend"]
+    # issue 8: the current stage is per branch and the row says which branch
+    assert list(at.dataframe[0].value.columns) == ["Title", "Type", "Branch", "Current stage", "Created", "Spend"]

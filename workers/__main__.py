@@ -7,6 +7,7 @@ import logging
 
 from rq import SimpleWorker
 
+from core.runtime import processes
 from core.runtime.jobs import recover_abandoned
 from core.runtime.settings import load_settings
 from workers import context
@@ -18,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", help="worker name shown in the studio")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    studio = context.studio(load_settings())
+    settings = load_settings()
+    processes.record(settings.data_dir, "worker")  # so `./aiuteur stop` finds this worker by its pid
+    studio = context.studio(settings)
     recovered = recover_abandoned(studio)
     if recovered:
         logging.getLogger("aiuteur.worker").info("queued %d abandoned job(s) again", len(recovered))

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import InputRejected, rejected_input
 
-MAX_NARRATIVE_CHARS = 150_000  # about 25,000 words: a novella to condense, not a library
-MAX_UPLOAD_BYTES = 1_000_000
+MAX_NARRATIVE_CHARS = 150_000  # about 25,000 words: a novella to condense, not a library; typed or uploaded
+MAX_UPLOAD_BYTES = 4 * MAX_NARRATIVE_CHARS  # the most UTF-8 a file within that limit can take; checked before reading
+NARRATIVE_LIMIT = f"up to {MAX_NARRATIVE_CHARS:,} characters (about {MAX_NARRATIVE_CHARS // 6:,} words)"
 MAX_FILM_SECONDS = 3_600
 MAX_BUDGET = 1_000_000  # dollars; a cap past this is a typo, not a plan
 UPLOAD_SUFFIXES = (".txt", ".md", ".fountain")
@@ -20,7 +21,6 @@ GENRES = (
     "Mystery", "Action", "Documentary", "Animation", "Family", "Noir", "Musical", "Western",
 )
 
-_CODE_OR_MARKUP = re.compile(r"[<>;`]|--|/\*|\*/")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SCENE_HEADING = re.compile(r"^\s*(?:\.(?!\.)\S|(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[\. ])", re.IGNORECASE | re.MULTILINE)
 
@@ -69,10 +69,9 @@ class ProjectConfig(BaseModel):
     @field_validator("title")
     @classmethod
     def _plain_title(cls, value: str) -> str:
-        _no_control_chars(value, "The title")
-        if _CODE_OR_MARKUP.search(value):
-            raise ValueError("a title can't contain markup or code characters (< > ; ` -- /*)")
-        return value
+        # Any printable text, punctuation included (a semicolon, a dash, quotes): SQL parameters and
+        # escaping on output keep it harmless, so nothing a creator types is refused for its characters.
+        return _no_control_chars(value, "The title")
 
     @field_validator("narrative", "tonal_guidance")
     @classmethod
@@ -114,15 +113,34 @@ def validate_project_config(raw: dict[str, object]) -> ProjectConfig:
         raise rejected_input(exc, item="entry") from exc
 
 
+class _Title(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+
+    _plain_title = field_validator("title")(classmethod(lambda cls, value: ProjectConfig._plain_title(value)))
+
+
+def validate_title(raw: object) -> str:
+    """A film's title on its own (a rename), checked as Stage 1 checks it; InputRejected on `title`."""
+    try:
+        return _Title.model_validate({"title": raw}).title
+    except ValidationError as exc:
+        raise rejected_input(exc, item="entry") from exc
+
+
 def decode_upload(name: str, data: bytes) -> str:
     """Text of an uploaded narrative file, or InputRejected saying why it can't be used."""
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise InputRejected({"upload": f"upload a {', '.join(UPLOAD_SUFFIXES)} file"})
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputRejected({"upload": f"the file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}"})
+        raise InputRejected({"upload": f"the file is {len(data):,} bytes, more than {MAX_NARRATIVE_CHARS:,} "
+                                       f"characters can take; the limit is {MAX_NARRATIVE_CHARS:,} characters"})
     if b"\x00" in data:
         raise InputRejected({"upload": "this looks like a binary file, not text"})
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputRejected({"upload": "the file is not UTF-8 text"}) from exc
+    if len(text) > MAX_NARRATIVE_CHARS:
+        raise InputRejected({"upload": f"the file is {len(text):,} characters; the limit is {MAX_NARRATIVE_CHARS:,}"})
+    return text

@@ -105,6 +105,15 @@ class ChangePreview:
         text = "|".join([str(self.branch_id), repr(self.impact.change), *shown])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def creator_rows(self, happened: str | None = None) -> list[dict]:
+        """The summary in the creator's words: what happened (`happened`, see `what_happened`), how many of
+        what, and which; no ids, no JSON."""
+        verb = self.impact.change.verb
+        return [{"type": REACH_WORDS[InvalidationType(row["type"])], "becomes": row["becomes"].replace("_", " "),
+                 "why": row["why"].replace(verb, f"changed: {happened}") if happened else row["why"],
+                 "how_many": how_many(row["counts"]), "items": row["items"]}
+                for row in self.summary_rows()]
+
     def summary_rows(self) -> list[dict]:
         """The impact grouped by type, reason and mark, with a count per kind: the short table."""
         return [{"type": kind.value, **entry} for kind in self.impact.types
@@ -117,6 +126,42 @@ class AppliedChange:
 
     impact: Impact
     logs: tuple[dict, ...]
+
+
+KIND_WORDS = {  # (one, many), as a creator says them
+    ItemKind.STAGE_STATE: ("stage version", "stage versions"),
+    ItemKind.SCENE: ("scene", "scenes"),
+    ItemKind.SHOT: ("shot", "shots"),
+    ItemKind.FRAME: ("frame", "frames"),
+    ItemKind.CLIP: ("clip", "clips"),
+}
+
+REACH_WORDS = {
+    InvalidationType.GLOBAL: "The whole film",
+    InvalidationType.LOCAL_SCENE: "This scene",
+    InvalidationType.CONTINUITY_BREAK: "Later scenes (continuity)",
+}
+
+# What an edit on a stage page actually did, by (stage, the page's name for the action); None: any stage.
+WHAT_HAPPENED = {
+    (2, "choose"): "a different treatment was chosen",
+    (2, "edit"): "the treatment's prose was edited",
+    (3, "save"): "the beats were edited",
+    (4, "save"): "the script was edited",
+    (5, "save"): "the assets were edited",
+    (5, "style"): "a different visual style was chosen",
+    (None, "restore"): "an earlier version was brought back",
+}
+
+
+def what_happened(stage_number: int, action: str) -> str | None:
+    """The creator's words for a page's edit (e.g. "a different treatment was chosen"), or None."""
+    return WHAT_HAPPENED.get((stage_number, action)) or WHAT_HAPPENED.get((None, action))
+
+
+def how_many(counts: dict[str, int]) -> str:
+    """{"stage_state": 2, "scene": 1} -> "2 stage versions, 1 scene"."""
+    return ", ".join(f"{n} {KIND_WORDS[ItemKind(kind)][0 if n == 1 else 1]}" for kind, n in counts.items())
 
 
 def change_for_stage_edit(stage_number: int, kind: ChangeKind | str, *, scene_id: UUID | None = None,

@@ -48,28 +48,72 @@ def visual_style(stage_five: dict | None) -> VisualStyle:
 
 
 def queue_reference_images(studio: Studio, user_id: UUID, ref: ProjectRef, only: UUID | None = None,
-                           *, redraw: bool = False, inline: bool = False) -> list[dict]:
+                           *, redraw: bool = False, restyle: bool = False, inline: bool = False) -> list[dict]:
     """One image job per asset with no image and no job in flight (or just `only`); returns the jobs.
 
-    Without `redraw` a job repeats its asset's last request (same seed): a retry, or an image already
-    paid for, is served from storage and never paid twice. `redraw` draws again with a new seed: a new
-    request, refused here (BudgetExceeded) when the budget can't hold it. `inline` runs the jobs in
-    this process instead of on the workers (the headless CLI).
+    Refused (StageIncomplete) until a visual style is saved: an image is drawn in the chosen style, never
+    a default the creator didn't pick. Without `redraw` a job repeats its asset's last request (same seed): a
+    retry, or an image already paid for, is served from storage and never paid twice. `redraw` draws again
+    with a new seed; `restyle` redraws every image drawn in another style in the current one (same seeds, so the same
+    composition in the new look). Both are new requests, refused here (BudgetExceeded) when the budget can't
+    hold them. `inline` runs the jobs in this process instead of on the workers (the headless CLI).
     """
     with studio.db.as_user(user_id) as conn:
+        style = _chosen_style(conn, ref)
         assets = asset_rows.branch_assets(conn, ref.branch_id)
         jobs_now = job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE)  # newest first
         busy = {j["target_id"] for j in jobs_now if j["status"] in ACTIVE}
         wanted = [a for a in assets if not a["locked"] and a["id"] not in busy
-                  and (a["id"] == only if only else not a["image_key_url"])]
-        if redraw and wanted:
+                  and (_drawn_in_other_style(a, jobs_now, style) if restyle else _wanted(a, only))]
+        if (redraw or restyle) and wanted:
             require_room(conn, ref.project_id, studio.engines.estimator.asset_images(len(wanted)).total)
     seeds = {a["id"]: _fresh_seed() if redraw else _last_seed(a, jobs_now) for a in wanted}
-    fields = [{"branch_id": ref.branch_id, "target_id": a["id"], "payload": {"seed": seeds[a["id"]]}} for a in wanted]
+    if restyle:  # the same composition in the new look: the seed that drew each image
+        seeds = {a["id"]: (_drawing_job(a, jobs_now) or {}).get("payload", {}).get("seed", seeds[a["id"]])
+                 for a in wanted}
+    fields = [{"branch_id": ref.branch_id, "target_id": a["id"], "payload": {"seed": seeds[a["id"]], "style": style}}
+              for a in wanted]
     if not inline:
         return [jobs.enqueue(studio, user_id, ref.project_id, ASSET_IMAGE, **f) for f in fields]
     recorded = [jobs.record(studio, user_id, ref.project_id, ASSET_IMAGE, **f) for f in fields]
     return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
+
+
+def _wanted(asset: dict, only: UUID | None) -> bool:
+    return asset["id"] == only if only else not asset["image_key_url"]
+
+
+def _drawing_job(asset: dict, jobs_newest_first: list[dict]) -> dict | None:
+    """The job that drew the asset's current image (asset rows are rewritten by each save; images are not)."""
+    key = asset["image_key_url"]
+    return next((j for j in jobs_newest_first if key and j["status"] == JobStatus.SUCCEEDED
+                 and (j.get("result") or {}).get("image_key") == key), None)
+
+
+def _drawn_in_other_style(asset: dict, jobs_newest_first: list[dict], style: dict) -> bool:
+    """Its image was drawn in another style (an image pulled from the library has no job here: kept)."""
+    drawn = _drawing_job(asset, jobs_newest_first)
+    return drawn is not None and ((drawn.get("payload") or {}).get("style") or style) != style
+
+
+def _chosen_style(conn: psycopg.Connection, ref: ProjectRef) -> dict:
+    """The visual style the branch's Stage 5 saved, or StageIncomplete saying to choose one first."""
+    chosen = ((stage_rows.latest(conn, ref.branch_id, 5) or {}).get("content") or {}).get("visual_style")
+    if not chosen:
+        raise StageIncomplete("Choose and save a visual style first: reference images are drawn in it.")
+    return VisualStyle(**chosen).model_dump()
+
+
+def drawn_in_another_style(studio: Studio, user_id: UUID, ref: ProjectRef) -> list[dict]:
+    """The branch's unlocked assets whose image was drawn in a style other than the one saved now."""
+    with studio.db.as_user(user_id) as conn:
+        chosen = ((stage_rows.latest(conn, ref.branch_id, 5) or {}).get("content") or {}).get("visual_style")
+        if not chosen:
+            return []
+        style = VisualStyle(**chosen).model_dump()
+        jobs_now = job_rows.jobs_for_project(conn, ref.project_id, ASSET_IMAGE)
+        return [a for a in asset_rows.branch_assets(conn, ref.branch_id)
+                if not a["locked"] and _drawn_in_other_style(a, jobs_now, style)]
 
 
 def render_reference_image(studio: Studio, user_id: UUID, job: dict) -> dict:
@@ -196,6 +240,31 @@ def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_ass
 def library(studio: Studio, user_id: UUID) -> list[dict]:
     with studio.db.as_user(user_id) as conn:
         return asset_rows.library(conn)
+
+
+def rename_library_asset(studio: Studio, user_id: UUID, global_asset_id: UUID, name: str) -> dict:
+    """A new name for a library asset; its image and description stay."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InputRejected({"name": "give the asset a name of 1 to 120 characters"})
+    with studio.db.as_user(user_id) as conn:
+        item = asset_rows.get_library_asset(conn, global_asset_id)
+        if item is None:
+            raise NotFound("That library asset doesn't exist or isn't yours.")
+        clash = next((a for a in asset_rows.library(conn) if a["id"] != item["id"]
+                      and a["asset_type"] == item["asset_type"] and a["name"].lower() == name.lower()), None)
+        if clash:
+            raise InputRejected({"name": f"your library already has a {item['asset_type']} named {clash['name']}"})
+        return asset_rows.rename_library_asset(conn, global_asset_id, name)
+
+
+def delete_library_asset(studio: Studio, user_id: UUID, global_asset_id: UUID) -> str:
+    """Remove an asset from the library (films that pulled it keep their copy); returns its name."""
+    with studio.db.as_user(user_id) as conn:
+        deleted = asset_rows.delete_library_asset(conn, global_asset_id)
+    if deleted is None:
+        raise NotFound("That library asset doesn't exist or isn't yours.")
+    return deleted["name"]
 
 
 def save_extracted_assets(conn, ref: ProjectRef, row: dict) -> None:

@@ -9,8 +9,10 @@ import psycopg
 
 from core.costs.budget import as_budget, change_budget
 from core.errors import EditConflict, InputRejected, NotFound, StageFrozen
-from core.film.config import ProjectConfig, validate_project_config
+from core.film.config import ProjectConfig, validate_project_config, validate_title
 from core.film.statuses import StageStatus
+from core.pipeline import STAGES, Stage
+from core.story.versions import skipped_stages
 from db import branches as branch_rows
 from db import projects as project_rows
 from db import stages as stage_rows
@@ -32,6 +34,7 @@ def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> Proje
     """
     config = validate_project_config(raw)
     with db.as_user(user_id) as conn:
+        _refuse_taken_title(conn, config.title)
         project = project_rows.insert_project(conn, {"title": config.title})
         if config.budget_credits is not None:  # the initial budget, recorded as the first change
             change_budget(conn, project["id"], as_budget(config.budget_credits))
@@ -39,6 +42,47 @@ def create_project(db: Database, user_id: UUID, raw: dict[str, object]) -> Proje
         project_rows.set_active_branch(conn, project["id"], branch["id"])
         stage_rows.insert_version(conn, branch["id"], 1, 1, config.stage_content(), status=StageStatus.LOCKED)
     return ProjectRef(project["id"], branch["id"])
+
+
+def _refuse_taken_title(conn: psycopg.Connection, title: str, other_than: UUID | None = None) -> None:
+    """One film per title per creator, so a double click or a second tab never makes two of the same."""
+    holder = project_rows.title_holder(conn, title, other_than)
+    if holder is not None:
+        raise InputRejected({"title": f"you already have a film called “{holder['title']}”; "
+                                      "open it from your films, or give this one another title"})
+
+
+def rename_project(db: Database, user_id: UUID, project_id: UUID, title: str) -> dict:
+    """Give a project a new title (Stage 1's history keeps the title it was created with)."""
+    title = validate_title(title)
+    with db.as_user(user_id) as conn:
+        _refuse_taken_title(conn, title, other_than=project_id)
+        renamed = project_rows.set_title(conn, project_id, title)
+    if renamed is None:
+        raise NotFound("That project doesn't exist or isn't yours.")
+    return renamed
+
+
+def delete_project(db: Database, user_id: UUID, project_id: UUID) -> str:
+    """Delete a project with all its branches, versions and assets; returns its title."""
+    with db.as_user(user_id) as conn:
+        deleted = project_rows.delete_project(conn, project_id)
+    if deleted is None:
+        raise NotFound("That project doesn't exist or isn't yours.")
+    return deleted["title"]
+
+
+def next_step(db: Database, user_id: UUID, ref: ProjectRef) -> Stage:
+    """The stage a creator works on next on this branch: the first built one not yet locked (skipping what
+    an imported screenplay skips), else the last built one."""
+    with db.as_user(user_id) as conn:
+        skipped = skipped_stages(conn, ref.branch_id)
+        built = [s for s in STAGES if s.available and s.number not in skipped]
+        for spec in built:
+            latest = stage_rows.latest(conn, ref.branch_id, spec.number)
+            if latest is None or latest["status"] != "locked":
+                return spec
+    return built[-1]
 
 
 def list_projects(db: Database, user_id: UUID) -> list[dict]:

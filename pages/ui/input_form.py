@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import InputRejected
-from core.film.config import GENRES, UPLOAD_SUFFIXES, ContentRating, InputMode, ProjectType, decode_upload
+from core.film.config import (
+    GENRES,
+    NARRATIVE_LIMIT,
+    UPLOAD_SUFFIXES,
+    ContentRating,
+    InputMode,
+    ProjectType,
+    decode_upload,
+)
 
 MODE_LABELS = {
     InputMode.EXPAND: "Expand a premise",
@@ -68,11 +76,14 @@ def stage_one_form(key: str, defaults: dict | None = None, *, disabled: bool = F
         slots["input_mode"] = st.empty()
         raw["narrative"] = st.text_area(
             "Your premise, story or screenplay", value=d.get("narrative", ""), height=260, disabled=disabled,
-            help="Or upload a file below; an upload replaces the text here.",
+            help=f"Or upload a file below; an upload replaces the text here. {NARRATIVE_LIMIT.capitalize()}, "
+                 "typed or uploaded.",
         )
         slots["narrative"] = st.empty()
-        upload = st.file_uploader("…or upload it", type=UPLOAD_TYPES, disabled=disabled)
+        upload = st.file_uploader("…or upload it", type=UPLOAD_TYPES, disabled=disabled,
+                                  help=f"A {', '.join(UPLOAD_SUFFIXES)} file of {NARRATIVE_LIMIT}, as UTF-8 text.")
         slots["upload"] = st.empty()
+        st.caption(f"Typed or uploaded, a narrative can be {NARRATIVE_LIMIT}.")
         if budget:
             raw["budget_credits"] = st.number_input(
                 "Budget cap in dollars (0 = no cap)", value=0.0, min_value=None, step=1.0, disabled=disabled,

@@ -68,9 +68,16 @@ def estimate_caption(estimate: Estimate | None, what: str) -> None:
     st.caption(f":material/savings: {what}: estimated {dollars(estimate.total)}{shadow}.")
 
 
-def preview_table(preview: ChangePreview) -> None:
-    """What would be invalidated, why, and what redoing it costs."""
-    st.dataframe(pd.DataFrame(preview.summary_rows()), hide_index=True, width="stretch")
+def preview_table(preview: ChangePreview, happened: str | None = None) -> None:
+    """What would be invalidated, why (in the creator's words: `happened`), and what redoing it costs."""
+    st.dataframe(pd.DataFrame(preview.creator_rows(happened), columns=["type", "becomes", "why", "how_many", "items"]),
+                 hide_index=True, width="stretch", column_config={
+                     "type": st.column_config.TextColumn("What"),
+                     "becomes": st.column_config.TextColumn("Becomes"),
+                     "why": st.column_config.TextColumn("Why", width="large"),
+                     "how_many": st.column_config.TextColumn("How many"),
+                     "items": st.column_config.ListColumn("Which"),
+                 })
     total = sum((e.total for e in preview.estimates.values()), start=0)
     shadow = sum((e.shadow_total for e in preview.estimates.values()), start=0)
     st.markdown(f"**Estimated cost to regenerate it:** {dollars(total)}"
@@ -107,6 +114,7 @@ def guarded_change(
     perform: Callable[[ChangePreview, bool], object],
     *,
     fork_at: int,
+    happened: str | None = None,
 ) -> object | None:
     """Preview, then apply. When the change invalidates nothing it runs at once; otherwise the page
     shows what it would invalidate and what redoing that costs, and the creator proceeds, branches
@@ -131,7 +139,7 @@ def guarded_change(
         if reviewed != preview.key:
             st.info("The branch changed since you reviewed this change; this is what it would do now.",
                     icon=":material/sync_problem:")
-        preview_table(preview)
+        preview_table(preview, happened)
         proceed, cancel = st.columns(2)
         if proceed.button("Proceed", key=f"{key}_proceed", type="primary", icon=":material/check:") \
                 and reviewed == preview.key:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.invalidation.changes import ChangePreview
+from core.invalidation.changes import ChangePreview, what_happened
 from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story import generate as story
@@ -88,7 +88,7 @@ class StageSession:
         self.done(guarded_change(
             self.key(name), requested,
             make_preview=lambda: edit_preview(self.studio, self.user.id, self.ref, self.number),
-            perform=perform, fork_at=self.number,
+            perform=perform, fork_at=self.number, happened=what_happened(self.number, name),
         ), message)
 
     def estimate(self, what: str) -> None:
