@@ -9,7 +9,7 @@ from core.offline import writer
 from core.offline.assets import extract_assets
 from core.offline.names import find_characters
 from core.offline.speech import Exchange, split_speech
-from core.offline.text import has_word, split_sentences
+from core.offline.text import has_word, paragraphs, split_sentences
 from core.offline.wardrobe import figure_look
 
 FERRY = """Title: The Ferry
@@ -215,3 +215,52 @@ def test_speech_left_in_the_action_is_kept_as_said(ledger):
     action = " ".join(text for scene in ledger.scenes for text in scene.action)
     assert "The wind rattles the window." in action or "The wind rattled the window." in action
     assert '"Somebody wants that ledger gone."' in action  # narration in the present, the quote untouched
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("# The Salt Road\n\nShe ran.", ["She ran."]),
+    ("## Part two\nHe *ran* to the __sea__, **fast**.", ["He ran to the sea, fast."]),
+    ("One.\n\n---\n\nTwo.", ["One.", "Two."]),
+    ("snake_case and 2*3*4 stay as written.", ["snake_case and 2*3*4 stay as written."]),
+])
+def test_markdown_layout_in_a_pasted_story_is_not_read_as_prose(text, expected):
+    assert paragraphs(text) == expected
+
+
+@pytest.mark.parametrize(("premise", "people", "not_props"), [
+    ("A Venetian glassblower must finish the doge's chandelier before the Redentore fireworks, "
+     "but her apprentice has sold the furnace.", {"The Glassblower", "The Apprentice"}, {"glassblower", "apprentice"}),
+    ("A retired keeper must relight the lamp before the storm reaches the bay, "
+     "but the keys are with his estranged daughter.", {"The Keeper", "The Daughter"}, {"keeper", "daughter"}),
+])
+def test_people_a_premise_names_by_role_are_characters_not_props(premise, people, not_props):
+    from core.offline import beats, screenplay, treatments
+
+    base = {"title": "T", "narrative": premise, "input_mode": "expand", "approach": "faithful",
+            "target_length_min": 60, "target_length_max": 180, "genres": [], "tonal_guidance": "", "guidance": ""}
+    treatment = treatments.write_treatment(base)["prose"]
+    sheet = beats.write_beat_sheet({**base, "treatment": treatment})
+    script = screenplay.write_master_script({**base, "beats": sheet["beats"], "source_text": premise})["formatted_script"]
+    assets = extract_assets({"title": "T", "formatted_script": script, "source_text": premise})["assets"]
+    characters = {a["name"] for a in assets if a["asset_type"] == "character"}
+    props = {a["name"].lower() for a in assets if a["asset_type"] == "prop"}
+    assert people <= characters and "Venetian" not in " ".join(characters)
+    assert not any(word in prop for prop in props for word in not_props)
+
+
+@pytest.mark.parametrize(("story", "places"), [
+    ("The flats east of Calder were white. At dawn Ines meant to reach Calder by noon. She bought oil in Calder.", {"Calder"}),
+    ('"You will sink before Mercy Wells," Ines said. By dusk they reached Mercy Wells. She stayed at Mercy Wells.',
+     {"Mercy Wells"}),
+])
+def test_a_name_only_ever_travelled_to_is_a_place_not_a_character(story, places):
+    names = {c.name for c in find_characters(story)}
+    assert not names & places and "Ines" in names
+
+
+def test_body_parts_and_weather_are_never_props():
+    script = ("INT. KITCHEN - NIGHT\n\nNell holds her feet blue with cold to the stove. She lifts the kettle. "
+              "She checks the weather.\n")
+    props = {a["name"].lower() for a in extract_assets({"title": "T", "formatted_script": script,
+                                                        "source_text": ""})["assets"] if a["asset_type"] == "prop"}
+    assert "kettle" in props and not any(word in p for p in props for word in ("feet", "weather"))

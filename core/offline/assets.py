@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from core.film.screenplay import FountainScene, read_fountain
 from core.offline.direction import Direction, read_direction
 from core.offline.names import TITLES, Character, find_characters, pronoun_for, same_person
+from core.offline.premise import is_person_role
 from core.offline.props import find_props
 from core.offline.story import descriptor, read_story
 from core.offline.text import STOPWORDS, capitalize_first, ensure_period, sentences, title_case
@@ -161,6 +162,9 @@ def _introduced_in_capitals(action: str, lowercase: set[str]) -> list[Character]
         before = action[:match.start()].split()[-1:]
         name = match.group(1).strip(" .'’-")
         words = name.lower().replace(".", " ").split()
+        if words and is_person_role(words[-1]) and all(w not in STOPWORDS for w in words):
+            found.setdefault(name.lower(), _role_character(name))  # 'the old KEEPER', later 'the keeper'
+            continue
         if not words or (before and before[0].lower().rstrip(",") in _DETERMINERS):
             continue
         if before and re.fullmatch(r"[a-z'’-]+", before[0]) and not re.search(r"(?:s|ed)$", before[0]) and (
@@ -175,6 +179,13 @@ def _introduced_in_capitals(action: str, lowercase: set[str]) -> list[Character]
             found[name.lower()] = Character(title_case(name), aliases=_forms(name), introduced=True,
                                             pronoun=pronoun_for(name))
     return list(found.values())
+
+
+def _role_character(name: str) -> Character:
+    """A person the script introduces by role: named 'The Keeper', known as 'keeper' and 'the keeper'."""
+    role = name.lower()
+    return Character(f"The {title_case(name)}", aliases={role, f"the {role}"}, introduced=True,
+                     pronoun=pronoun_for(name))
 
 
 def _appears(asset: _Asset, scene: FountainScene) -> bool:

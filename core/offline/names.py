@@ -31,7 +31,8 @@ _HE = frozenset("he him his himself".split())
 _SHE = frozenset("she her hers herself".split())
 _DETERMINERS = frozenset("a an the this that his her their our my your its".split())
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian, Korean, Icelandic
-_PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto".split())
+_PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto reach "
+                                "reached reaches reaching beyond past".split())  # "reached Mercy Wells"
 _INTRODUCERS = frozenset("named called".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
 _ABBREVIATIONS = frozenset("st sr jr mt vs etc inc ltd co ave rd no".split())

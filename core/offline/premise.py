@@ -152,6 +152,13 @@ def _lead(story: Story, first: str) -> Person:
     return Person("the protagonist", "the protagonist")
 
 
+def is_person_role(word: str) -> bool:
+    """A word that names a person by what they are or do ('keeper', 'apprentice', 'glassblower'), never an
+    adjective of place ('Venetian')."""
+    word = word.lower()
+    return word in _ROLES or (_is_role(word) and not word.endswith("ian"))
+
+
 def _is_role(word: str) -> bool:
     """A person's role: a word from the list, or a maker's noun ('glassblower', 'violinist')."""
     word = word.lower()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.film.screenplay import FountainScene
 from core.offline.places import PLACE_NOUNS
+from core.offline.premise import is_person_role
 from core.offline.text import STOPWORDS, capitalize_first, ensure_period, sentences
 
 MAX_PROPS = 12
@@ -31,8 +32,11 @@ step steps turn way decision courage attention silence word words nothing someth
 mother father son daughter brother sister wife husband friend man woman boy girl child children captain people
 crowd family baby stranger rest end side edge middle top bottom front light dark darkness air water sky sea wind
 rain storm fire night day morning evening afternoon place places life lives world truth lie lies idea question
-answer story name news mind thoughts power effort fight pace seat ground floor wall walls
+answer story name news mind thoughts power effort fight pace seat ground floor wall walls weather aboard ahead
 """.split())
+_BODY = frozenset("hand hands arm arms head face eye eyes hair finger fingers shoulder shoulders back leg legs foot feet "
+                  "knee knees lip lips mouth chest skin".split())
+_COLOURS = frozenset("blue red green white black grey gray pale numb raw wet cold bare".split())
 _TRAILING = frozenset("twice once again back away home asleep awake alone together aside open shut closed".split())
 _ARTICLE = r"(?:the|a|an|his|her|their|its|my|your|our|this|that|these|those|some|[A-Z][\w]*['’]s)"
 _AFTER = (r"(?=\s*(?:[,.;:!?\"”)]|$|\s(?:from|to|and|in|on|at|into|with|for|of|off|up|down|out|as|toward|towards|"
@@ -95,7 +99,9 @@ def _clean(raw: str, names: set[str]) -> str:
     if not words:
         return ""
     head = words[-1]
-    if (head in STOPWORDS or head in _NOT_PROPS or _singular(head) in _NOT_PROPS or head in PLACE_NOUNS
+    if head in _COLOURS and any(word in _BODY for word in words):
+        return ""  # "her feet blue with cold" is a body, not a prop; a "hand crank" is a prop
+    if (head in STOPWORDS or is_person_role(head) or is_person_role(_singular(head)) or head in _NOT_PROPS or _singular(head) in _NOT_PROPS or head in PLACE_NOUNS
             or _singular(head) in PLACE_NOUNS or head.endswith(("ing", "ly")) or len(head) < 3
             or any(word in names for word in words) or " ".join(words) in names):
         return ""

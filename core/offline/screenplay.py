@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
-from core.offline.premise import not_people
+from core.offline.premise import not_people, read_premise
 from core.offline.speech import Exchange, Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
 from core.offline.text import outside_quotes, sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
+PREMISE_SENTENCES = 3  # a source this short is a premise: its people may be named by role only
 MIN_SCENES = 3
 _INTENT = re.compile(r"\b(?:before|until|unless|if|once|must|wants? to|needs? to|hopes? to|plans? to|has to|have to|"
                      r"tries to|dreams? of|would|will)\b", re.IGNORECASE)
@@ -57,10 +58,19 @@ def write_master_script(inputs: dict, seed: int = 0) -> dict:
     units = [(number, sentence.text) for number, beat in enumerate(beats) for sentence in sentences(beat["text"])]
     limit = max(MIN_SCENES, round(int(inputs.get("target_length_max") or 180) / SECONDS_PER_SCENE))
     scenes = plan_scenes(units, beat_text, inputs.get("source_text") or "", cast, limit)
-    writer = _Writer(cast, direction)
+    writer = _Writer(cast, direction, premise_roles(inputs.get("source_text") or ""))
     body = [writer.scene(scene) for scene in scenes]
     return {"formatted_script": "\n\n".join([_title_page(inputs.get("title") or "Untitled", direction), *body,
                                              "> FADE OUT."]) + "\n"}
+
+
+def premise_roles(source: str) -> tuple[str, ...]:
+    """The role words of the unnamed people a premise (a few sentences) is about: 'glassblower', 'apprentice'."""
+    story = read_story(source)
+    if not source.strip() or len(story.sentences) > PREMISE_SENTENCES:
+        return ()
+    premise = read_premise(story)
+    return tuple(dict.fromkeys(p.role for p in (premise.lead, *premise.others) if p.role and not p.named))
 
 
 def cast_for(text: str, source: str) -> list[Character]:
@@ -127,8 +137,9 @@ def _opening_place(first: str, text: str, source: str, cast: list[Character]) ->
 class _Writer:
     """Renders scenes, remembering who was last named and who has been introduced in capitals."""
 
-    def __init__(self, cast: list[Character], direction: Direction) -> None:
+    def __init__(self, cast: list[Character], direction: Direction, roles: tuple[str, ...] = ()) -> None:
         self.cast, self.direction = cast, direction
+        self.roles = roles  # people a premise names by role ("the glassblower"), introduced in capitals too
         self.introduced: set[str] = set()
         self.last_named: Character | None = None
         self.exchange = Exchange()
@@ -152,6 +163,10 @@ class _Writer:
                 text, found = _capitalise_first(text, character)
                 if found:
                     self.introduced.add(character.name)
+        for role in self.roles:
+            if role not in self.introduced and re.search(rf"\b{re.escape(role)}\b", text, re.IGNORECASE):
+                text = _upper_word(text, role)
+                self.introduced.add(role)
         for word in sorted(self.direction.words):
             text = _upper_word(text, word)
         return text

@@ -60,9 +60,15 @@ class Sentence:
         return words(self.text)
 
 
+_MARKUP_LINE = re.compile(r"^\s*(?:#{1,6}\s.*|#{1,6}|[-*_=]{3,}|={3,})\s*$", re.MULTILINE)  # headings, rules
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
 def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, each on one line."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Blank-line separated paragraphs of prose, each on one line; Markdown titles, rules and emphasis
+    marks (a story pasted from a document) are layout, not sentences."""
+    text = _EMPHASIS.sub(r"\2", _MARKUP_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    blocks = re.split(r"\n\s*\n", text)
     return [" ".join(block.split()) for block in blocks if block.strip()]
 
 
