@@ -264,3 +264,37 @@ def test_body_parts_and_weather_are_never_props():
     props = {a["name"].lower() for a in extract_assets({"title": "T", "formatted_script": script,
                                                         "source_text": ""})["assets"] if a["asset_type"] == "prop"}
     assert "kettle" in props and not any(word in p for p in props for word in ("feet", "weather"))
+
+
+SOURCE_EXCHANGE = (
+    'Ines Marr ran the ferry. Tomas Quill came aboard at dusk.\n\n'
+    '"You are late," Ines said.\n\n'
+    '"The tide was against me."\n\n'
+    '"It always is," she said. Somewhere below, a radio played. "Nobody sails tonight."\n\n'
+    'A girl with a dog climbed the gangway. "I\'m Lucia. That\'s Pip."'
+)
+
+
+def _script_from(lines: list[str], source: str) -> str:
+    from core.offline import screenplay
+
+    beats = [{"order": i + 1, "text": text} for i, text in enumerate(lines)]
+    return screenplay.write_master_script({"title": "T", "beats": beats, "source_text": source,
+                                           "target_length_max": 120})["formatted_script"]
+
+
+def test_a_condensed_draft_keeps_each_line_with_the_speaker_the_whole_story_gives_it():
+    # the draft dropped the tags and the turn-taking around these lines; the source still says who spoke
+    script = _script_from(['Ines Marr ran the ferry. "The tide was against me."', '"Nobody sails tonight."'],
+                          SOURCE_EXCHANGE)
+    dialogue = [(line.character, line.text) for line in read_fountain(script).dialogue]
+    assert ("TOMAS", "The tide was against me.") in dialogue or ("TOMAS QUILL", "The tide was against me.") in dialogue
+    assert all(not text.startswith("The tide") or speaker.startswith("TOMAS") for speaker, text in dialogue)
+    # after an aside ('a radio played') the source can't tell who goes on: the line stays in the action, as said
+    assert not any(text == "Nobody sails tonight." for _, text in dialogue) and '"Nobody sails tonight."' in script
+
+
+def test_whoever_names_themselves_says_the_line():
+    script = _script_from(['A girl with a dog climbed the gangway. "I\'m Lucia. That\'s Pip."'], SOURCE_EXCHANGE)
+    assert [(line.character, line.text) for line in read_fountain(script).dialogue] == [
+        ("LUCIA", "I'm Lucia. That's Pip.")]

@@ -256,3 +256,14 @@ def test_emphasis_guidance_writes_more_about_it(text, mode):
 
     word = "storm" if text is not GLASS else "furnace"
     assert about(f"more about the {word}", word) > about("", word)
+
+
+@pytest.mark.parametrize(("past", "present"), [
+    ("The salt flats east of Calder began where the road ended.", "The salt flats east of Calder begin"),
+    ("The boys from the village watched and waited.", "The boys from the village watch and wait."),
+    ("The letter from the twins arrived.", "The letter from the twins arrives."),
+])
+def test_the_verb_agrees_with_the_subject_not_with_a_name_after_a_preposition(past, present):
+    from core.offline.tense import to_present
+
+    assert to_present(past).startswith(present)

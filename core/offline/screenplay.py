@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.offline.direction import Direction, read_direction
 from core.offline.names import Character
@@ -22,7 +22,7 @@ from core.offline.premise import not_people, read_premise
 from core.offline.speech import Exchange, Speech, split_speech
 from core.offline.story import read_story
 from core.offline.tense import to_present
-from core.offline.text import outside_quotes, sentences, without_quotes
+from core.offline.text import outside_quotes, paragraphs, quotes, sentences, split_sentences, without_quotes
 
 SECONDS_PER_SCENE = 8  # past one scene per eight seconds of film, new scenes wait for a new beat
 PREMISE_SENTENCES = 3  # a source this short is a premise: its people may be named by role only
@@ -58,10 +58,39 @@ def write_master_script(inputs: dict, seed: int = 0) -> dict:
     units = [(number, sentence.text) for number, beat in enumerate(beats) for sentence in sentences(beat["text"])]
     limit = max(MIN_SCENES, round(int(inputs.get("target_length_max") or 180) / SECONDS_PER_SCENE))
     scenes = plan_scenes(units, beat_text, inputs.get("source_text") or "", cast, limit)
-    writer = _Writer(cast, direction, premise_roles(inputs.get("source_text") or ""))
+    writer = _Writer(cast, direction, premise_roles(inputs.get("source_text") or ""),
+                     source_speakers(inputs.get("source_text") or ""))
     body = [writer.scene(scene) for scene in scenes]
     return {"formatted_script": "\n\n".join([_title_page(inputs.get("title") or "Untitled", direction), *body,
                                              "> FADE OUT."]) + "\n"}
+
+
+def source_speakers(source: str) -> dict[str, str | None]:
+    """Who speaks each quoted line of the source story, read in order with the whole exchange and the whole
+    cast around it; None for a line nobody can be said to speak."""
+    known: dict[str, str | None] = {}
+    story = read_story(source)
+    cast = [c for c in story.characters if c.name not in not_people(story)]
+    exchange, last_named = Exchange(), None
+    for paragraph in paragraphs(source):
+        for sentence in split_sentences(paragraph):
+            _, speeches = split_speech(sentence, cast, last_named, exchange)
+            for speech in speeches:
+                known.setdefault(_line_key(speech.line), speech.cue)
+            for _, _, line in quotes(sentence):
+                known.setdefault(_line_key(_spoken_form(line)), None)
+            named = [c for c in cast if mentioned(c, without_quotes(sentence))]
+            last_named = named[-1] if named else last_named
+    return known
+
+
+def _spoken_form(line: str) -> str:
+    line = line.strip().rstrip(",;:")
+    return line[:1].upper() + line[1:]
+
+
+def _line_key(line: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", line.lower()).split())
 
 
 def premise_roles(source: str) -> tuple[str, ...]:
@@ -137,9 +166,11 @@ def _opening_place(first: str, text: str, source: str, cast: list[Character]) ->
 class _Writer:
     """Renders scenes, remembering who was last named and who has been introduced in capitals."""
 
-    def __init__(self, cast: list[Character], direction: Direction, roles: tuple[str, ...] = ()) -> None:
+    def __init__(self, cast: list[Character], direction: Direction, roles: tuple[str, ...] = (),
+                 known: dict[str, str | None] | None = None) -> None:
         self.cast, self.direction = cast, direction
         self.roles = roles  # people a premise names by role ("the glassblower"), introduced in capitals too
+        self.known = known or {}  # who speaks each line of the source story, read with its whole context
         self.introduced: set[str] = set()
         self.last_named: Character | None = None
         self.exchange = Exchange()
@@ -150,11 +181,27 @@ class _Writer:
         for unit in scene.lines:
             action, speeches = split_speech(unit, self.cast, self.last_named, self.exchange)
             self._remember(unit)
+            speeches, reported = self._as_the_source_has_them(speeches)
+            action = " ".join(part for part in (action, *reported) if part)
             if action:
                 self._add(blocks, ("action", "", outside_quotes(action, self._action)))
             for speech in speeches:
                 self._add(blocks, ("dialogue", speech.cue, _dialogue_text(speech)))
         return "\n\n".join([scene.heading, *(_render(block) for block in blocks)])
+
+    def _as_the_source_has_them(self, speeches: list[Speech]) -> tuple[list[Speech], list[str]]:
+        """Each line's speaker as the whole source story tells it (a condensed draft loses who was talking);
+        a line the source itself can't give to anyone stays in the action, as said."""
+        kept, reported = [], []
+        for speech in speeches:
+            key = _line_key(speech.line)
+            if key not in self.known:
+                kept.append(speech)
+            elif self.known[key] is None:
+                reported.append(f'"{speech.line}"')
+            else:
+                kept.append(replace(speech, cue=self.known[key]))
+        return kept, reported
 
     def _action(self, text: str) -> str:
         text = to_present(text)

@@ -42,19 +42,27 @@ class Exchange:
     spoke: bool = False  # whether the sentence before held speech
     fresh: Character | None = None  # the character the sentence before named last
     named: dict[str, Character] = field(default_factory=dict)  # "he"/"she"/"" -> the last named so
+    present: list[str] = field(default_factory=list)  # cues of the characters the scene has named, latest last
 
     def cut(self) -> None:
         """A new scene: the talk so far is over, though who 'she' is carries on."""
-        self.speakers, self.spoke, self.fresh = [], False, None
+        self.speakers, self.spoke, self.fresh, self.present = [], False, None, []
 
     def other(self) -> str | None:
         """In an ongoing two-person exchange, the one who didn't speak last."""
-        return self.speakers[-2] if self.spoke and len(self.speakers) > 1 else None
+        if not self.spoke or not self.speakers:
+            return None
+        if len(self.speakers) > 1:
+            return self.speakers[-2]
+        # one has spoken: the answer is the one named most lately beside them ('Tomas came aboard. "You are late,"
+        # Ines said. "The tide was against me."')
+        return next((cue for cue in reversed(self.present) if cue != self.speakers[-1]), None)
 
     def hear(self, narration: str, cast: list[Character], speeches: list[Speech]) -> None:
         named = [character for _, character in _mentions(narration, cast)]
         for character in named:
             self.named[character.pronoun] = character
+            self.present = [*(cue for cue in self.present if cue != character.cue), character.cue]
         subject = _subject_pronoun(narration)
         still = self.fresh if subject and self.fresh and self.fresh.pronoun in (subject, "") else None
         if subject and not still:
@@ -88,7 +96,8 @@ def split_speech(sentence: str, cast: list[Character], last_named: Character | N
     for number, (start, end, line) in enumerate(spans):
         before, after = segments[number], segments[number + 1]
         tag = _tag_after(after) or _tag_before(before)
-        speaker = _speaker(tag, sentence[:start], sentence[end:], cast, last_named, exchange, speeches)
+        speaker = _self_named(line, cast) or _speaker(tag, sentence[:start], sentence[end:], cast, last_named,
+                                                       exchange, speeches)
         if speaker is None:  # reported speech: the line stays where the prose put it
             segments[number] = f"{before} {sentence[start:end]}"
             continue
@@ -145,6 +154,19 @@ def _strip_tag_after(text: str) -> str:
 def _strip_tag_before(text: str) -> str:
     return re.sub(rf"(?:,?\s*(?:and\s+)?)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:\w+ly\s+)?"
                   rf"(?:{_VERBS})(?:\s+\w+ly)?{_ADDRESSEE}\s*[,:]?\s*$", "", text)
+
+
+_SELF_NAMING = re.compile(r"\b(?:I'm|I’m|I am|my name is|my name's|call me)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+
+
+def _self_named(line: str, cast: list[Character]) -> str | None:
+    """'I'm Kit. That's Biscuit.': whoever names themselves in a line is the one saying it."""
+    match = _SELF_NAMING.search(line)
+    if not match:
+        return None
+    said = match.group(1).lower()
+    named = next((c for c in cast if said in c.aliases or said.split()[0] in c.aliases), None)
+    return named.cue if named else None
 
 
 def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Character],
@@ -222,7 +244,11 @@ def _referent(pronoun: str, before: str, cast: list[Character], exchange: Exchan
     if exchange.named.get(pronoun) or _only(pronoun, cast):
         return exchange.named.get(pronoun) or _only(pronoun, cast)
     unknown = [character for character in here if not character.pronoun]
-    return unknown[-1] if unknown else exchange.named.get("")
+    if unknown:
+        return unknown[-1]
+    turn = exchange.other()  # '"You are late," Ines said. "The tide." "It always is," she said.': her turn again
+    answering = next((c for c in cast if c.cue == turn and c.pronoun in ("", pronoun)), None)
+    return answering or exchange.named.get("")
 
 
 def _mentions(text: str, cast: list[Character]) -> list[tuple[int, Character]]:

@@ -96,7 +96,7 @@ def to_present(text: str) -> str:
     for match in _VERB.finditer(text):
         pieces += [text[cursor:match.start()], _replace(match)]
         cursor = match.end()
-        subjects.append((sum(map(len, pieces)), match.group("subject")))
+        subjects.append((sum(map(len, pieces)), _true_subject(match)))
     if not subjects:
         return text
     changed = "".join([*pieces, text[cursor:]])
@@ -112,7 +112,22 @@ def to_present(text: str) -> str:
 
 def _replace(match: re.Match) -> str:
     subject = match.group("subject")
-    return f"{subject}{match.group('adverb') or ''} {_agree(match.group('verb'), subject)}"
+    return f"{subject}{match.group('adverb') or ''} {_agree(match.group('verb'), _true_subject(match))}"
+
+
+_AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|on|from|near|to|with|by|for|behind|beyond|past|across)\s+$")
+_QUALIFIED_HEAD = re.compile(r"(?P<np>\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?[a-z]+)\s+"
+                             r"(?:[a-z]+\s+)?(?:of|in|at|on|from|near|to|with|by|for|behind|beyond|past|across)"
+                             r"\s+[^.!?;,]*$")
+
+
+def _true_subject(match: re.Match) -> str:
+    """What the verb agrees with: 'The salt flats east of Calder began' -> 'The salt flats', not 'Calder'."""
+    before = match.string[:match.start("subject")]
+    if not _AFTER_PREPOSITION.search(before):
+        return match.group("subject")
+    head = _QUALIFIED_HEAD.search(before)
+    return head.group("np") if head else match.group("subject")
 
 
 def _agree(verb: str, subject: str) -> str:
