@@ -145,3 +145,32 @@ def test_queue_health_counts_the_workers_that_are_running(studio):
         output, _ = worker.communicate(timeout=WORKER_TIMEOUT)
     assert registered, output
     assert _eventually(lambda: queue_health(studio)["workers"] == 0), output
+
+
+def test_a_worker_stopped_while_it_starts_leaves_no_ghost_behind(studio):
+    """RQ registers a worker before installing its signal handlers; a stop in between must still unregister it."""
+    import threading
+
+    from rq.exceptions import StopRequested
+
+    from workers.__main__ import StudioWorker
+
+    class SlowToSubscribe(StudioWorker):
+        def subscribe(self):
+            time.sleep(1.0)  # widen the window between registering and RQ's own signal handlers
+            super().subscribe()
+
+    def stop_once_registered():
+        _eventually(lambda: queue_health(studio)["workers"] == 1, timeout=10)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    worker = SlowToSubscribe([studio.queue], connection=studio.redis, name=f"starting-{os.getpid()}")
+    previous = signal.getsignal(signal.SIGTERM)
+    threading.Thread(target=stop_once_registered, daemon=True).start()
+    try:
+        with pytest.raises(StopRequested):
+            worker.work(burst=False, with_scheduler=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert queue_health(studio)["workers"] == 0

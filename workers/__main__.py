@@ -6,11 +6,25 @@ import argparse
 import logging
 
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 
 from core.runtime import processes
 from core.runtime.jobs import recover_abandoned
 from core.runtime.settings import load_settings
 from workers import context
+
+
+class StudioWorker(SimpleWorker):
+    """RQ's SimpleWorker, stoppable while it starts: RQ registers a worker before it installs its signal
+    handlers, so a SIGTERM in between killed it still registered (a ghost the studio counted as alive)."""
+
+    def bootstrap(self, *args, **kwargs) -> None:
+        self._install_signal_handlers()
+        try:
+            super().bootstrap(*args, **kwargs)
+        except StopRequested:
+            self.teardown()  # unregister: a stop during start-up is a warm shutdown too
+            raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     if recovered:
         logging.getLogger("aiuteur.worker").info("queued %d abandoned job(s) again", len(recovered))
     # SimpleWorker runs jobs in this process, so the connection pool is shared across jobs.
-    worker = SimpleWorker([studio.queue], connection=studio.redis, name=args.name)
-    worker.work(burst=args.burst, with_scheduler=False)
+    worker = StudioWorker([studio.queue], connection=studio.redis, name=args.name)
+    try:
+        worker.work(burst=args.burst, with_scheduler=False)
+    except StopRequested:
+        logging.getLogger("aiuteur.worker").info("stopped while starting")
     return 0
 
 
