@@ -298,3 +298,13 @@ def test_whoever_names_themselves_says_the_line():
     script = _script_from(['A girl with a dog climbed the gangway. "I\'m Lucia. That\'s Pip."'], SOURCE_EXCHANGE)
     assert [(line.character, line.text) for line in read_fountain(script).dialogue] == [
         ("LUCIA", "I'm Lucia. That's Pip.")]
+
+
+@pytest.mark.parametrize(("story", "cast", "not_cast"), [
+    ('"Hello, Mum," Ines said. "Grandad says you will catch your death," said Tomas.', {"Ines", "Tomas"},
+     {"Mum", "Grandad"}),
+    ('Mum came in from the rain. "Hello, Mum," Ines said.', {"Mum", "Ines"}, set()),
+])
+def test_a_kinship_word_only_ever_said_is_how_someone_is_called_not_a_character(story, cast, not_cast):
+    names = {c.name for c in find_characters(story)}
+    assert cast <= names and not names & not_cast

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.offline.places import PLACE_NOUNS
-from core.offline.text import SPEECH_VERBS, STOPWORDS, sentences
+from core.offline.text import SPEECH_VERBS, STOPWORDS, sentences, without_quotes
 
 SHE_TITLES = frozenset("mrs ms miss madam madame lady dame queen princess duchess aunt auntie sister mother grandma "
                        "granny nana".split())
@@ -87,10 +87,25 @@ def find_characters(text: str) -> tuple[Character, ...]:
     lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
     chosen = [key for key, stat in stats.items() if _is_character(key, stat, lowercase)]
     chosen = [key for key in chosen if not _word_before_a_name(key, stats[key], chosen)]
+    chosen = [key for key in chosen if not _only_how_someone_is_called(key, text)]
     characters = _merge_short_forms(chosen, stats)
     _add_bare_names(characters)
     _read_pronouns(text, characters)
     return tuple(characters)
+
+
+_KIN_CALLED = frozenset("""
+mum mom mommy mummy mother mama ma dad daddy father papa pa gran granny grandma grandmother nan nana grandad
+granddad grandpa grandfather auntie uncle sis bro son honey darling
+""".split())
+
+
+def _only_how_someone_is_called(key: str, text: str) -> bool:
+    """'"Hello, Mum," she said.' / '"Grandad says…"': a kinship word written like a name only inside speech
+    is how someone is called (often a character named elsewhere), not a character of its own."""
+    if key not in _KIN_CALLED:
+        return False
+    return not re.search(rf"\b{re.escape(key)}\b", without_quotes(text), re.IGNORECASE)
 
 
 def same_person(name: str, other: str) -> bool:
