@@ -186,15 +186,6 @@ def stage(number: int) -> Stage:
     return _BY_NUMBER[number]
 
 
-def downstream_of(number: int) -> tuple[Stage, ...]:
-    """Every stage that depends, directly or not, on stage `number`, in pipeline order."""
-    reached = {number}
-    for candidate in STAGES:
-        if any(up in reached for up in candidate.upstream):
-            reached.add(candidate.number)
-    return tuple(s for s in STAGES if s.number in reached and s.number != number)
-
-
 def global_stages() -> tuple[Stage, ...]:
     """The stages whose output is one for the whole film (Phase A)."""
     return tuple(s for s in STAGES if s.is_global)
@@ -234,11 +225,6 @@ def feeder(number: int) -> int | None:
     """The stage whose output a generating stage reads (its first upstream), or None."""
     upstream = stage(number).upstream
     return upstream[0] if upstream else None
-
-
-def carried_by_fork(at: int) -> frozenset[str]:
-    """What a fork at stage `at` carries: the rows owned by that stage and every stage before it."""
-    return frozenset(table for s in STAGES if s.number <= at for table in s.owns)
 
 
 def owned_rows() -> tuple[tuple[int, str, bool], ...]:

@@ -49,7 +49,6 @@ def test_stages_are_ordered_and_upstream_points_back():
     assert len({s.key for s in STAGES}) == 12
     for spec in STAGES:
         assert all(up < spec.number for up in spec.upstream), spec.key
-    assert [s.number for s in pipeline.downstream_of(4)] == list(range(5, 13))
 
 
 def test_invalidation_reads_its_stage_groups_from_the_registry():
@@ -69,14 +68,6 @@ def test_each_generating_stage_is_priced_by_its_cost_model_as_the_estimator_pric
         assert stage_cost.generation_estimate(stage(number), estimator, 5_000, 600) == estimate
     assert [part.per for part in stage(5).cost] == [Per.FEED, Per.ASSET]
     assert stage_cost.expected_output_chars(stage(4), 600) > stage_cost.expected_output_chars(stage(4), 60)
-
-
-def test_a_fork_carries_the_rows_of_every_stage_up_to_its_own():
-    assert pipeline.carried_by_fork(4) == {"stage_states"}
-    assert pipeline.carried_by_fork(5) == {"stage_states", "project_assets"}
-    assert pipeline.carried_by_fork(9) == {"stage_states", "project_assets", "scenes", "shots",
-                                           "scene_asset_instances", "shot_prompts"}
-    assert "videos" not in pipeline.carried_by_fork(11) and "videos" in pipeline.carried_by_fork(12)
 
 
 @pytest.mark.db

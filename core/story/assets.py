@@ -12,7 +12,7 @@ import psycopg
 from core.costs.ledger import ChargedTo, is_paid, release, require_room, reserve, settle
 from core.errors import InputRejected, NotFound, StageFrozen, StageIncomplete
 from core.film.statuses import StageStatus
-from core.pipeline import stage
+from core.pipeline import owner_of, stage
 from core.runtime import jobs
 from core.runtime.engines import Engines, model_key
 from core.runtime.jobs import JobStatus
@@ -26,7 +26,8 @@ from db import stages as stage_rows
 from db.jobs import UNFINISHED
 from stages.assets import Asset, VisualStyle, draw_asset_reference, reference_identity
 
-ASSET_IMAGE = stage(5).job.kind
+STAGE = owner_of("project_assets").number  # the stage whose rows these assets are
+ASSET_IMAGE = stage(STAGE).job.kind
 ACTIVE = UNFINISHED
 
 
@@ -98,7 +99,7 @@ def _drawn_in_other_style(asset: dict, jobs_newest_first: list[dict], style: dic
 
 def _chosen_style(conn: psycopg.Connection, ref: ProjectRef) -> dict:
     """The visual style the branch's Stage 5 saved, or StageIncomplete saying to choose one first."""
-    chosen = ((stage_rows.latest(conn, ref.branch_id, 5) or {}).get("content") or {}).get("visual_style")
+    chosen = ((stage_rows.latest(conn, ref.branch_id, STAGE) or {}).get("content") or {}).get("visual_style")
     if not chosen:
         raise StageIncomplete("Choose and save a visual style first: reference images are drawn in it.")
     return VisualStyle(**chosen).model_dump()
@@ -107,7 +108,7 @@ def _chosen_style(conn: psycopg.Connection, ref: ProjectRef) -> dict:
 def drawn_in_another_style(studio: Studio, user_id: UUID, ref: ProjectRef) -> list[dict]:
     """The branch's unlocked assets whose image was drawn in a style other than the one saved now."""
     with studio.db.as_user(user_id) as conn:
-        chosen = ((stage_rows.latest(conn, ref.branch_id, 5) or {}).get("content") or {}).get("visual_style")
+        chosen = ((stage_rows.latest(conn, ref.branch_id, STAGE) or {}).get("content") or {}).get("visual_style")
         if not chosen:
             return []
         style = VisualStyle(**chosen).model_dump()
@@ -147,7 +148,7 @@ def _image_order(conn: psycopg.Connection, engines: Engines, job: dict) -> Image
     asset = asset_rows.get_asset(conn, job["target_id"])
     if asset is None:
         raise NotFound("The asset was deleted before its image was rendered.")
-    style = visual_style(stage_rows.latest(conn, job["branch_id"], 5))
+    style = visual_style(stage_rows.latest(conn, job["branch_id"], STAGE))
     title = project_rows.get_project(conn, job["project_id"])["title"]
     subject = Asset(name=asset["name"], asset_type=asset["asset_type"], description=asset["description"],
                     scene_numbers=asset["scene_numbers"])
@@ -160,7 +161,7 @@ def _image_order(conn: psycopg.Connection, engines: Engines, job: dict) -> Image
 def _hold(conn: psycopg.Connection, studio: Studio, job: dict, key: str) -> dict:
     """Reserve one image; a paid request whose stored image is gone is drawn (and charged) as a new one."""
     held = reserve(conn, job["project_id"], studio.engines.estimator.asset_images(1), key=key,
-                   charged_to=ChargedTo(job["branch_id"], 5))
+                   charged_to=ChargedTo(job["branch_id"], STAGE))
     if is_paid(held) and not (held["result_key"] and studio.media.exists(held["result_key"])):
         return _hold(conn, studio, job, f"{key}:after:{held['id'].hex[:8]}")
     return held
@@ -217,7 +218,7 @@ def pull_from_library(studio: Studio, user_id: UUID, ref: ProjectRef, global_ass
     never silently overwrites another session's save.
     """
     with studio.db.as_user(user_id) as conn:
-        state = stage_rows.latest(conn, ref.branch_id, 5)
+        state = stage_rows.latest(conn, ref.branch_id, STAGE)
         item = asset_rows.get_library_asset(conn, global_asset_id)
     if state is None:
         raise NotFound("Extract this project's assets first, then pull from your library into them.")

@@ -174,9 +174,14 @@ def _version(conn: psycopg.Connection, branch_id: UUID, number: int, version: in
 def beats_back_in_sync(conn: psycopg.Connection, ref: ProjectRef, row: dict) -> None:
     """A script written from the locked beats matches them again: a beat sheet flagged out of date
     by an earlier hand edit of the script is locked and in sync once more."""
-    beats = stage_rows.latest(conn, ref.branch_id, 3)
-    if beats is not None and beats["status"] == StageStatus.OUTDATED:
-        stage_rows.set_status(conn, beats["id"], StageStatus.LOCKED)
+    for flagged in stage(row["stage_number"]).edit_marks_outdated:
+        _back_in_sync(conn, ref.branch_id, flagged)
+
+
+def _back_in_sync(conn: psycopg.Connection, branch_id: UUID, number: int) -> None:
+    upstream = stage_rows.latest(conn, branch_id, number)
+    if upstream is not None and upstream["status"] == StageStatus.OUTDATED:
+        stage_rows.set_status(conn, upstream["id"], StageStatus.LOCKED)
 
 
 def _run(work: Plan, engines: Engines, guidance: str, seed: int, tags: dict) -> StageDraft:

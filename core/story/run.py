@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from core.costs.ledger import dollars
-from core.pipeline import generating_stages, resolve, stage
+from core.pipeline import generating_stages, resolve, scene_source, stage
 from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story import edits as story_edits
@@ -83,7 +83,7 @@ def _line(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, started: 
 
 def _totals(studio: Studio, user_id: UUID, ref: ProjectRef, summary: RunSummary) -> RunSummary:
     with studio.db.as_user(user_id) as conn:
-        summary.scene_count = len((stage_rows.latest(conn, ref.branch_id, 4) or {}).get("content", {}).get("scenes", []))
+        summary.scene_count = len((stage_rows.latest(conn, ref.branch_id, scene_source().number) or {}).get("content", {}).get("scenes", []))
         summary.asset_count = len(asset_rows.branch_assets(conn, ref.branch_id))
         spend = project_rows.project_spend(conn, ref.project_id)
     summary.spend, summary.shadow_spend = spend["credits"], spend["shadow_credits"]
