@@ -13,7 +13,7 @@ SubStation override tags and drop them), and WebVTT gets the escapes its spec re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pysubs2
 
@@ -52,7 +52,7 @@ def line_spans(start_ms: int, end_ms: int, word_counts: list[int]) -> list[tuple
     return spans
 
 
-def _subtitles(cut: Cut, escape) -> pysubs2.SSAFile:
+def _subtitles(cut: Cut, escape: Callable[[str], str]) -> pysubs2.SSAFile:
     subs = pysubs2.SSAFile()
     for start_ms, end_ms, speaker, words in _timed_lines(cut):
         text = _said(speaker, words)
