@@ -22,9 +22,11 @@ Vertex AI (Authorization: Bearer):
        body {"operationName": …} -> done: response.videos[] = {"bytesBase64Encoded", "mimeType"}
 
 What an operation ends with is `outcome` at submission: `Rendered()` (default), `Filtered(reasons)`,
-`OperationFailed(message, code)`, `InCloudStorage(uri)` (Vertex only). `rejects_last_frame` makes
-every submission carrying `lastFrame` a 400 with that message. `fail_submits`/`fail_polls` queue
-HTTP failures (`Fail(status)`) served before the next submissions or polls.
+`OperationFailed(message, code)`, `InCloudStorage(uri)` (Vertex only). `rejects_last_frame` refuses
+every submission carrying `lastFrame` with that message: a 400 at once, or, with
+`last_frame_refused_at = "render"`, as the operation's error. `fail_submits`/`fail_polls`/`fail_downloads`
+queue HTTP failures (`Fail(status)`, `Garbage()`, `Slow(seconds, Fail(...))`) served before the next submissions or polls;
+`Slow(seconds, None)` on a submission accepts it but answers late.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler
 
-from tests.fake_apis import Fail, LocalServer, Recorded, Slow
+from tests.fake_apis import Fail, Garbage, LocalServer, Recorded, Slow
 
 GOOGLE_STATUS = {400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL",
                  503: "UNAVAILABLE"}
@@ -99,17 +101,23 @@ class FakeVeo(LocalServer):
         self.polls_until_done = 1  # polls answered "not done" before the one that is done
         self.outcome: object = Rendered()
         self.rejects_last_frame: str | None = None
+        self.last_frame_refused_at = "submit"  # or "render": the operation ends with the refusal as its error
         self._submit_failures: deque = deque()
         self._poll_failures: deque = deque()
+        self._download_failures: deque = deque()
         self._ids = itertools.count(1)
         super().__init__()
 
-    def fail_submits(self, *steps: Fail | Slow) -> FakeVeo:
+    def fail_submits(self, *steps: Fail | Slow | Garbage) -> FakeVeo:
         self._submit_failures.extend(steps)
         return self
 
-    def fail_polls(self, *steps: Fail | Slow) -> FakeVeo:
+    def fail_polls(self, *steps: Fail | Slow | Garbage) -> FakeVeo:
         self._poll_failures.extend(steps)
+        return self
+
+    def fail_downloads(self, *steps: Fail | Slow | Garbage) -> FakeVeo:
+        self._download_failures.extend(steps)
         return self
 
     @property
@@ -134,15 +142,23 @@ class FakeVeo(LocalServer):
             return _error(404, f"The fake Veo has no route for {request.method} {request.path}.")
 
     def _submit(self, request: Recorded) -> Answer:
-        if self._submit_failures:
-            return _failure(self._submit_failures.popleft())
+        step, delay = (self._submit_failures.popleft() if self._submit_failures else None), 0.0
+        if isinstance(step, Slow):  # Slow(s, Fail(...)) fails late; Slow(s, None) accepts late
+            step, delay = step.then, step.seconds
+        answer = _failure(step) if step is not None else self._accept(request)
+        answer.delay = delay
+        return answer
+
+    def _accept(self, request: Recorded) -> Answer:
         instance = ((request.json or {}).get("instances") or [{}])[0]
+        outcome = self.outcome
         if self.rejects_last_frame and "lastFrame" in instance:
-            return _error(400, self.rejects_last_frame)
+            if self.last_frame_refused_at == "submit":
+                return _error(400, self.rejects_last_frame)
+            outcome = OperationFailed(self.rejects_last_frame)
         match = _SUBMIT.match(request.path.split("?")[0])
-        operation_id = f"op{next(self._ids):04d}x"
-        name = f"{match['parent']}/operations/{operation_id}"
-        self.operations[name] = Operation(name, self.outcome, vertex=match["version"] == "v1beta1")
+        name = f"{match['parent']}/operations/op{next(self._ids):04d}x"
+        self.operations[name] = Operation(name, outcome, vertex=match["version"] == "v1beta1")
         self.accepted.append(request)
         return _json(200, {"name": name})
 
@@ -179,6 +195,8 @@ class FakeVeo(LocalServer):
                                               "PredictLongRunningResponse", "generateVideoResponse": body}}
 
     def _download(self, request: Recorded) -> Answer:
+        if self._download_failures:
+            return _failure(self._download_failures.popleft())
         file_id = _DOWNLOAD.match(request.path.split("?")[0])["id"]
         if not any(op.file_id == file_id for op in self.operations.values()):
             return _error(404, f"File {file_id} not found.")
@@ -230,11 +248,13 @@ def _polled_name(request: Recorded) -> str:
     return _OPERATION.match(request.path.split("?")[0])["name"]
 
 
-def _failure(step: Fail | Slow) -> Answer:
+def _failure(step: Fail | Slow | Garbage) -> Answer:
     if isinstance(step, Slow):
-        answer = _failure(step.then) if isinstance(step.then, (Fail, Slow)) else _json(200, {})
+        answer = _failure(step.then)
         answer.delay = step.seconds
         return answer
+    if isinstance(step, Garbage):
+        return Answer(200, step.body, "text/html")
     return _error(step.status, step.message or f"Fake Veo says {step.status}.")
 
 

@@ -191,6 +191,8 @@ class VeoVideoProvider:
 
         try:
             return self._client.operations.get(operation)
+        except json.JSONDecodeError as exc:  # a proxy's error page, most likely; the operation is still there
+            raise ProviderUnavailable(f"{self._label} sent a reply that is not JSON; it will be polled again.") from exc
         except errors.ClientError as exc:
             if exc.code == 404:
                 raise ProviderBadResponse(
@@ -205,8 +207,17 @@ class VeoVideoProvider:
         uri = video.uri or ""
         if self.vertex is not None or not uri.startswith("https://"):
             raise outcomes.stored_in_cloud(self._label, uri or "no address")
-        return call_with_retries(lambda: self._client.files.download(file=video), policy=self._retry,
-                                 vendor="Veo", model=self.model)
+        return call_with_retries(lambda: self._download(video), policy=self._retry, vendor="Veo", model=self.model)
+
+    def _download(self, video) -> bytes:
+        from google.genai import errors
+
+        try:
+            return self._client.files.download(file=video)
+        except errors.ClientError as exc:
+            if exc.code == 404:  # the Gemini API keeps generated clips for two days
+                raise ProviderBadResponse(f"{self._label} no longer has this clip's file; render it again.") from exc
+            raise
 
 
 def _check_request(request: ClipRequest, model: str) -> None:
