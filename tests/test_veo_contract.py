@@ -320,6 +320,7 @@ def test_another_parameter_refused_is_not_taken_for_the_end_frame(veo):
     ("last_frame must be a PNG", True),
     ("Resolution 1080p is not supported for 4 second clips.", False),
     ("Duration 5 is not supported.", False),
+    ("`negativePrompt` isn't supported by this model. Please remove it.", False),  # seen: ArcReel/ArcReel#247
     ("The quota for this project has been exhausted.", False),
 ])
 def test_which_refusals_are_about_the_end_frame(message, about_end_frame):
