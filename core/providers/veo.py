@@ -113,9 +113,8 @@ class VeoVideoProvider:
         Raises:
             ProviderRefused, EndFrameUnsupported, ProviderBadResponse: the operation ended without a clip.
         """
-        operation = self._types.GenerateVideosOperation(name=operation_name)
-        operation = call_with_retries(lambda: self._check(operation), policy=self._retry, vendor="Veo",
-                                      model=self.model)
+        saved = self._types.GenerateVideosOperation(name=operation_name)  # all a fresh process needs
+        operation = call_with_retries(lambda: self._check(saved), policy=self._retry, vendor="Veo", model=self.model)
         if not operation.done:
             return None
         known = self._submitted.get(operation_name)
