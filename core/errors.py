@@ -17,7 +17,9 @@
      └── ProviderError               a model provider failed; `.retryable` says whether to retry
           ├── ProviderRateLimited
           ├── ProviderUnavailable
+          ├── ProviderRefused        the model's safety filter declined; `.reasons` quote it; change the prompt
           └── ProviderBadResponse
+               └── EndFrameUnsupported   the video model won't take an end frame; resubmit with the start frame
 
 Third-party errors are converted where they enter (`raise ProviderRateLimited(...) from exc`);
 a pydantic ValidationError becomes InputRejected through `rejected_input`, in plain sentences.
@@ -114,6 +116,18 @@ class ProviderUnavailable(ProviderError):
 
 class ProviderBadResponse(ProviderError):
     retryable = False
+
+
+class ProviderRefused(ProviderError):
+    """The model's safety filter declined the request; it may pass once the prompt (or frame) changes."""
+
+    def __init__(self, message: str, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+class EndFrameUnsupported(ProviderBadResponse):
+    """The video model refuses an end frame (`lastFrame`); the clip can be rendered from its start frame alone."""
 
 
 def rejected_input(exc: ValidationError, *, root: str = "form", item: str = "row") -> InputRejected:

@@ -89,6 +89,10 @@ class ClipRequest:
     last_frame: bytes | None
     seconds: float
     seed: int = 0
+    aspect_ratio: str = "16:9"
+    resolution: str = "720p"
+    negative_prompt: str = ""  # what the clip must not show; empty sends none
+    subject: dict = field(default_factory=dict)  # structured shot data the offline animatic reads
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class ClipResult:
     model: str
     usage: Usage
     latency_ms: float = 0.0
+    used_end_frame: bool = True  # False when the model refused the end frame and rendered from the start frame
 
 
 class VideoProvider(Protocol):
