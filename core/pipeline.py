@@ -54,6 +54,7 @@ class Per(StrEnum):
     SCENE = "scene"  # one text call per scene
     FRAME = "frame"  # one image per start frame, and per end frame a shot requires
     VIDEO_SECOND = "video_second"  # each second of a shot's clip
+    INSTANCE = "instance"  # one reference image per scene asset instance whose look changed
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Generation:
     """How a generating stage is made: `write(inputs, provider, guidance=, seed=, tags=) -> StageDraft`."""
 
     write: str  # dotted path of the stage function in stages/
-    inputs: str  # dotted path of its inputs model, built by `.from_upstream(config, upstream_content)`
+    inputs: str  # dotted path of its inputs model, built by `.from_upstream(config, upstream_content)` (a global
+    #              stage) or `.from_scene(scene_context)` (a per-scene stage)
     content: Mapping[str, object] = field(default_factory=dict)  # what a new version's content starts with
     on_import: Generation | None = None  # made this way instead from an imported screenplay (no model call)
 
@@ -109,6 +111,7 @@ class Stage:
     after_generate: str | None = None  # `step(conn, ref, row)`: run with a generated (not hand-edited) version
     edit_marks_outdated: tuple[int, ...] = ()  # a hand edit of this stage flags these upstream stages `outdated`
     writes_scenes: bool = False  # its content holds the film's scenes (the script)
+    follows: tuple[int, ...] = ()  # per-scene: a new version of these stages of the scene flags its latest `outdated`
 
     @property
     def phase(self) -> Phase:
@@ -161,15 +164,27 @@ STAGES: tuple[Stage, ...] = (
           job=Job("asset_image", "core.story.assets:render_reference_image"),
           before_lock="core.story.assets:complete_for_lock", lock_check="core.story.assets:require_drawn",
           on_lock="core.story.edits:open_production", sync_rows="core.story.assets:save_extracted_assets"),
-    Stage(6, "script_hub", "Script hub", Scope.SCENES, (5,), "pages/stage_06_hub.py", ":material/view_list:", False,
+    Stage(6, "script_hub", "Script hub", Scope.SCENES, (5,), "pages/stage_06_hub.py", ":material/view_list:", True,
           item=Item.SCENE, owns=("scenes",)),
-    Stage(7, "shot_list", "Shot list", Scope.SCENE, (6,), "pages/stage_07_shots.py", ":material/videocam:", False,
-          item=Item.SHOT, owns=("shots",), cost=(Cost("shot_list", Per.SCENE, "Shot lists ({scenes} scenes)"),)),
+    Stage(7, "shot_list", "Shot list", Scope.SCENE, (6,), "pages/stage_07_shots.py", ":material/videocam:", True,
+          item=Item.SHOT, owns=("shots",),
+          generation=Generation("stages.shots:write_shot_list", "stages.shots:ShotListInputs"),
+          cost=(Cost("shot_list", Per.SCENE, "Shot lists ({scenes} scenes)"),),
+          text=f"{_TEXTS}:shot_list_text", sync_rows="core.production.shot_lists:sync_shots",
+          lock_check="core.production.shot_lists:require_coverage"),
     Stage(8, "visual_definition", "Visual definition", Scope.SCENE, (7,), "pages/stage_08_visuals.py",
-          ":material/palette:", False, item=Item.INSTANCE, owns=("scene_asset_instances",)),
+          ":material/palette:", True, item=Item.INSTANCE, owns=("scene_asset_instances",),
+          generation=Generation("stages.visuals:define_visuals", "stages.visuals:VisualInputs"),
+          cost=(Cost("visual_definition", Per.SCENE, "Visual definitions ({scenes} scenes)"),
+                Cost("asset_images", Per.INSTANCE, "Scene asset images ({images})")),
+          job=Job("instance_image", "core.production.instances:render_instance_image"),
+          text=f"{_TEXTS}:instances_text", sync_rows="core.production.instances:sync_instances"),
     Stage(9, "prompts", "Prompt segmentation", Scope.SCENE, (8,), "pages/stage_09_prompts.py", ":material/text_fields:",
-          False, item=Item.PROMPT, owns=("shot_prompts",),
-          cost=(Cost("prompt_segmentation", Per.SCENE, "Frame and video prompts ({scenes} scenes)"),)),
+          True, item=Item.PROMPT, owns=("shot_prompts",),
+          generation=Generation("stages.segmentation:segment_prompts", "stages.segmentation:PromptInputs"),
+          cost=(Cost("prompt_segmentation", Per.SCENE, "Frame and video prompts ({scenes} scenes)"),),
+          text=f"{_TEXTS}:prompts_text", sync_rows="core.production.prompts:sync_prompts",
+          lock_check="core.production.prompts:require_prompts", follows=(7, 8)),
     Stage(10, "frames", "Frame generation", Scope.SCENE, (9,), "pages/stage_10_frames.py", ":material/photo_library:",
           False, item=Item.FRAME, owns=("frames",), cost=(Cost("frames", Per.FRAME, "Frames"),)),
     Stage(11, "confirmation", "Confirmation", Scope.SCENE, (10,), "pages/stage_11_confirm.py", ":material/price_check:",
@@ -194,6 +209,16 @@ def global_stages() -> tuple[Stage, ...]:
 def generating_stages() -> tuple[Stage, ...]:
     """The stages made by a stage function from their locked upstream."""
     return tuple(s for s in STAGES if s.generates)
+
+
+def scene_stages() -> tuple[Stage, ...]:
+    """The stages worked one scene at a time (7-12)."""
+    return tuple(s for s in STAGES if s.scope is Scope.SCENE)
+
+
+def followers(number: int) -> tuple[Stage, ...]:
+    """Per-scene stages whose latest version a new version of stage `number` (in the same scene) leaves outdated."""
+    return tuple(s for s in STAGES if number in s.follows)
 
 
 def scene_changeable_stages() -> tuple[Stage, ...]:
@@ -260,8 +285,9 @@ def missing_parts(spec: Stage, repo_root: Path) -> list[str]:
         if not spec.cost:
             missing.append("a cost model")
         inputs = _resolved(spec.generation.inputs)
-        if inputs is not None and not (hasattr(inputs, "from_upstream") and hasattr(inputs, "feed_chars")):
-            missing.append("inputs.from_upstream / inputs.feed_chars")
+        builder = "from_scene" if spec.scope is Scope.SCENE else "from_upstream"
+        if inputs is not None and not (hasattr(inputs, builder) and hasattr(inputs, "feed_chars")):
+            missing.append(f"inputs.{builder} / inputs.feed_chars")
     elif spec.is_global and spec.scope is not Scope.PROJECT:
         missing.append("a generating function")
     if spec.job is not None:

@@ -152,12 +152,12 @@ def scenes(conn: psycopg.Connection, branch_ids: list[UUID]) -> list[dict]:
 
 
 def shots(conn: psycopg.Connection, branch_ids: list[UUID]) -> list[dict]:
-    """The shots of each branch's live scenes."""
+    """The live shots of each branch's live scenes."""
     return conn.execute(
         """SELECT sc.branch_id, sc.scene_number, s.shot_id, s.shot_order, s.action, s.dialogue, s.duration,
                   s.camera_spec, s.setting, s.characters, s.frame_prompt, s.video_prompt
              FROM shots s JOIN scenes sc ON sc.id = s.scene_id
-            WHERE sc.branch_id = ANY(%s) AND sc.superseded_at IS NULL
+            WHERE sc.branch_id = ANY(%s) AND sc.superseded_at IS NULL AND s.superseded_at IS NULL
             ORDER BY sc.scene_number, s.shot_order, s.shot_id""",
         [branch_ids],
     ).fetchall()

@@ -33,6 +33,9 @@ def branch_context(conn: psycopg.Connection, project_id: UUID, branch: UUID | st
                   (SELECT (content ->> 'target_length_max')::int FROM stage_states
                     WHERE branch_id = b.id AND stage_number = 1 AND status = 'locked'
                     ORDER BY version DESC LIMIT 1) AS target_length_max,
+                  (SELECT (content ->> 'target_length_min')::int FROM stage_states
+                    WHERE branch_id = b.id AND stage_number = 1 AND status = 'locked'
+                    ORDER BY version DESC LIMIT 1) AS target_length_min,
                   b.id AS branch_id, b.name AS branch_name,
                   (SELECT coalesce(json_object_agg(s.stage_number,
                                                    json_build_object('status', s.status, 'chars', s.chars)), '{}')
@@ -58,7 +61,8 @@ def branch_context(conn: psycopg.Connection, project_id: UUID, branch: UUID | st
 
 
 def shot_progress(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
-    """One row per shot of the branch's live scenes, in film order; a scene without shots is one row with a NULL shot.
+    """One row per live shot of the branch's live scenes, in film order; a scene without shots is one row with a
+    NULL shot.
 
     A frame counts when one of its type exists and isn't invalidated; a clip likewise when it is
     rendered, rendering or queued (a failed one has to be made again).
@@ -70,13 +74,13 @@ def shot_progress(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
                   sh.invalidated_at IS NOT NULL AS shot_invalidated,
                   (sh.frame_prompt IS NOT NULL AND sh.video_prompt IS NOT NULL) AS prompted,
                   EXISTS (SELECT FROM frames f WHERE f.shot_id = sh.id AND f.frame_type = 'start'
-                                                 AND f.invalidated_at IS NULL) AS start_frame,
+                                                 AND f.invalidated_at IS NULL AND f.superseded_at IS NULL) AS start_frame,
                   EXISTS (SELECT FROM frames f WHERE f.shot_id = sh.id AND f.frame_type = 'end'
-                                                 AND f.invalidated_at IS NULL) AS end_frame,
-                  EXISTS (SELECT FROM videos v WHERE v.shot_id = sh.id AND v.status <> 'failed'
-                                                 AND v.invalidated_at IS NULL) AS clip
+                                                 AND f.invalidated_at IS NULL AND f.superseded_at IS NULL) AS end_frame,
+                  EXISTS (SELECT FROM videos v WHERE v.shot_id = sh.id AND v.status NOT IN ('failed', 'cancelled')
+                                                 AND v.invalidated_at IS NULL AND v.superseded_at IS NULL) AS clip
              FROM scenes sc
-             LEFT JOIN shots sh ON sh.scene_id = sc.id
+             LEFT JOIN shots sh ON sh.scene_id = sc.id AND sh.superseded_at IS NULL
             WHERE sc.branch_id = %s AND sc.superseded_at IS NULL
             ORDER BY sc.scene_number, sh.shot_order, sh.shot_id""",
         [branch_id],

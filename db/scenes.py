@@ -64,3 +64,22 @@ def scene_history(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
             ORDER BY sc.version DESC, sc.scene_number""",
         {"branch": branch_id, "settled": LedgerStatus.SETTLED},
     ).fetchall()
+
+
+def live_scene(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID) -> dict | None:
+    """One live scene of the branch (None if it is history, another branch's, or not the user's)."""
+    return conn.execute("SELECT * FROM scenes WHERE id = %s AND branch_id = %s AND superseded_at IS NULL",
+                        [scene_id, branch_id]).fetchone()
+
+
+def get_scene(conn: psycopg.Connection, scene_id: UUID) -> dict | None:
+    return conn.execute("SELECT * FROM scenes WHERE id = %s", [scene_id]).fetchone()
+
+
+def set_status(conn: psycopg.Connection, scene_id: UUID, status: str) -> None:
+    conn.execute("UPDATE scenes SET status = %s WHERE id = %s AND status <> %s", [status, scene_id, status])
+
+
+def set_end_state(conn: psycopg.Connection, scene_id: UUID, summary: str | None, end_frame_id: UUID | None) -> None:
+    conn.execute("UPDATE scenes SET end_state_summary = %s, end_frame_id = %s WHERE id = %s",
+                 [summary, end_frame_id, scene_id])

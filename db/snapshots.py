@@ -5,7 +5,8 @@
     scenes         every live scene: status, excerpt size, whether it has shots, asset instances, prompts
     phase_b_items  the shots, frames and clips of the branch's live scenes (or of one), one row each, by `kind`
 
-Superseded scenes (sql/011) are history: invalidation never reads or marks them.
+Superseded scenes (sql/011), and superseded shots, frames and clips (sql/017), are history: invalidation never
+reads or marks them.
 
 Every function takes the caller's connection; row-level security decides what the user sees, so a
 branch that isn't theirs has no facts. Ids of stage versions, scenes, shots, frames and clips come
@@ -63,7 +64,8 @@ def scenes(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
         """WITH shot_work AS (
                SELECT sh.scene_id, bool_or(sh.frame_prompt IS NOT NULL OR sh.video_prompt IS NOT NULL) AS prompted
                  FROM shots sh JOIN scenes s ON s.id = sh.scene_id
-                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL GROUP BY sh.scene_id)
+                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL AND sh.superseded_at IS NULL
+                GROUP BY sh.scene_id)
            SELECT s.id::text AS id, s.scene_number, s.status, length(s.script_excerpt) AS excerpt_chars,
                   w.scene_id IS NOT NULL AS has_shots, coalesce(w.prompted, false) AS has_prompts,
                   EXISTS (SELECT 1 FROM scene_asset_instances i WHERE i.scene_id = s.id) AS has_instances
@@ -86,7 +88,7 @@ def phase_b_items(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID | st
     return conn.cursor(row_factory=namedtuple_row).execute(
         """WITH branch_shots AS (
                SELECT sh.* FROM shots sh JOIN scenes s ON s.id = sh.scene_id
-                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL"""
+                WHERE s.branch_id = %(branch)s AND s.superseded_at IS NULL AND sh.superseded_at IS NULL"""
         + which + """)
            SELECT 'shot' AS kind, id::text AS id, scene_id::text AS scene_id, NULL AS shot_id, shot_id AS label,
                   shot_order, duration, requires_end_frame, NULL AS frame_type,
@@ -95,10 +97,10 @@ def phase_b_items(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID | st
            UNION ALL
            SELECT 'frame', f.id::text, sh.scene_id::text, f.shot_id::text, NULL, NULL, NULL, NULL,
                   f.frame_type, f.invalidated_at IS NOT NULL
-             FROM frames f JOIN branch_shots sh ON sh.id = f.shot_id
+             FROM frames f JOIN branch_shots sh ON sh.id = f.shot_id WHERE f.superseded_at IS NULL
            UNION ALL
            SELECT 'clip', v.id::text, sh.scene_id::text, v.shot_id::text, NULL, NULL, NULL, NULL,
                   NULL, v.invalidated_at IS NOT NULL
-             FROM videos v JOIN branch_shots sh ON sh.id = v.shot_id""",
+             FROM videos v JOIN branch_shots sh ON sh.id = v.shot_id WHERE v.superseded_at IS NULL""",
         {"branch": branch_id, "scene": None if scene_id is None else str(scene_id)},
     ).fetchall()

@@ -589,14 +589,26 @@ COPIED_COLUMNS = {
                "end_frame_id", "created_at", "version", "superseded_at", "written_from_stage_id"},
     "shots": {"id", "scene_id", "shot_id", "shot_order", "duration", "dialogue", "action", "characters", "setting",
               "camera_spec", "continuity_flags", "frame_prompt", "video_prompt", "requires_end_frame",
-              "frames_approved", "video_approved", "invalidated_at", "invalidation_log_id", "created_at"},
+              "frames_approved", "video_approved", "invalidated_at", "invalidation_log_id", "created_at",
+              "list_version", "superseded_at", "props", "manually_edited", "prompts_edited", "reference_assets",
+              "end_frame_note"},
     "scene_asset_instances": {"id", "scene_id", "project_asset_id", "description_override", "image_key_url",
                               "status_tags", "carry_forward", "inherited_from_scene_id", "created_at"},
     "frames": {"id", "shot_id", "frame_type", "prompt", "prior_frame_id", "image_url", "approved",
-               "regeneration_count", "invalidated_at", "invalidation_log_id", "created_at", "cost_credits"},
+               "regeneration_count", "invalidated_at", "invalidation_log_id", "created_at", "cost_credits",
+               "provider", "model", "seed", "guidance", "reference_keys", "superseded_at",
+               "job_id"},  # a job stays with the branch that ran it: the fork's copy names none
     "videos": {"id", "shot_id", "start_frame_id", "end_frame_id", "video_prompt", "video_url", "approved", "status",
                "error_message", "invalidated_at", "invalidation_log_id", "created_at", "completed_at",
-               "cost_credits", "version"},
+               "cost_credits", "version", "provider", "model", "seconds", "seed", "guidance", "operation_name",
+               "used_end_frame", "ledger_key", "superseded_at", "job_id"},
+    "scene_stage_versions": {"id", "branch_id", "scene_id", "stage_number", "version", "status", "content",
+                             "overrides", "inherited_from_id", "prompt_template_version", "final_prompt",
+                             "regeneration_guidance", "provider", "model", "seed", "input_versions", "generation",
+                             "cost_credits", "created_at", "created_by"},
+    "film_cuts": {"id", "branch_id", "status", "media_key", "seconds", "target_seconds", "dissolve", "parts",
+                  "missing_scenes", "error", "created_at", "completed_at", "created_by",
+                  "job_id"},  # not carried, as above
 }
 
 

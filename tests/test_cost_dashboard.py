@@ -360,8 +360,11 @@ def test_the_studio_estimator_is_offline_without_keys_and_shadows_with_the_onlin
     estimator = studio_estimator(Settings(_env_file=None, AIUTEUR_IMAGE_MODEL="openai:gpt-image-1"))
     assert (estimator.models, estimator.online.image) == (OFFLINE_MODELS, "openai:gpt-image-1")
     keyed = studio_estimator(Settings(_env_file=None, GOOGLE_API_KEY="k"))
+    # a Gemini key renders clips on Veo 3.1 since Stage 12 was built (before it, clips could only be animatics)
     assert (keyed.models.text, keyed.models.image, keyed.models.video) == (
-        "google:gemini-2.5-flash", "google:gemini-2.5-flash-image", "offline:animatic")
+        "google:gemini-2.5-flash", "google:gemini-2.5-flash-image", "google:veo-3.1-generate-preview")
+    assert studio_estimator(Settings(_env_file=None, GOOGLE_API_KEY="k", AIUTEUR_VIDEO_MODEL="offline")
+                            ).models.video == "offline:animatic"
 
 
 # --- the page ---------------------------------------------------------------------------------------------------
@@ -407,7 +410,7 @@ def test_the_page_shows_spend_the_projection_and_offers_the_ledger_as_csv(studio
     ahead = cost_dashboard(studio.db, user.id, ref.project_id, ref.branch_id,
                            studio_estimator(studio.settings)).projection  # offline unless the environment has keys
     finish = next(metric for metric in at.metric if metric.label == "Projected to finish")
-    assert finish.value == dollars(ahead.total) and ahead.online_total > 90  # 120 s of Veo 3 is $90 of it
+    assert finish.value == dollars(ahead.total) and ahead.online_total > 48  # 120 s of Veo 3.1 is $48 of it
     assert finish.delta == (f"{dollars(ahead.online_total)} at online prices" if ahead.shadow_total else None)
     assert next(metric for metric in at.metric if metric.label == "Spent").delta == "+$6.00 held"
     assert not [box for box in at.info if "No spend yet" in box.value]

@@ -187,8 +187,8 @@ def test_every_task_drafts_the_same_way_twice_and_guidance_shows(task, inputs):
 
 
 def test_unknown_tasks_and_empty_beats_are_refused():
-    with pytest.raises(KeyError, match="shot_list"):
-        writer.draft("shot_list", {})
+    with pytest.raises(KeyError, match="no_such_task"):
+        writer.draft("no_such_task", {})
     with pytest.raises(ValueError):
         writer.draft("master_script", {"beats": [{"order": 1, "text": "  "}]})
 
@@ -210,7 +210,7 @@ def test_offline_text_provider_validates_and_estimates_tokens():
 def test_offline_text_provider_turns_failures_into_provider_errors():
     provider = OfflineTextProvider()
     with pytest.raises(ProviderBadResponse, match="no task"):
-        provider.generate(_request("shot_list", {}))
+        provider.generate(_request("no_such_task", {}))
     with pytest.raises(ProviderBadResponse, match="approach"):
         provider.generate(_request("treatment", {**STORY_INPUTS, "approach": "operatic"}))
 
@@ -284,7 +284,8 @@ def test_template_versions_are_file_name_and_text_hash(tmp_path):
 
 def test_every_stage_has_a_prompt_template():
     assert {name.split(".")[0] for name in template_files()} == {
-        "treatment", "beat_sheet", "master_script", "asset_extraction", "asset_image"}
+        "treatment", "beat_sheet", "master_script", "asset_extraction", "asset_image",
+        "shot_list", "visual_definition", "frame_prompt", "video_prompt", "prompt_polish"}  # stages 7-9
     assert "narrative" in load_template("treatment").placeholders()
 
 

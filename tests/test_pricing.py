@@ -26,8 +26,21 @@ ONLINE = ModelLineup("google:gemini-2.5-flash", "openai:gpt-image-1", "google:ve
 # --- the price book ---------------------------------------------------------------------------
 
 def test_the_repo_price_book_loads_with_a_version_in_dollars():
-    assert BOOK.version == "2025-07-01"
+    assert BOOK.version == "2026-12-01"  # the version that added Veo 3.1 (issue 10); 2025-07-01 is kept below
     assert BOOK.currency == "USD"
+
+
+def test_the_earlier_book_is_kept_for_the_rows_charged_under_it_and_the_new_one_only_adds():
+    from core.costs.price_book import PAST_PRICE_BOOKS
+
+    old = load_price_book(PAST_PRICE_BOOKS / "2025-07-01.json")
+    assert old.version == "2025-07-01"
+    assert {p.key: p for p in old.models} == {p.key: p for p in BOOK.models if p.key in {m.key for m in old.models}}
+    added = {p.key for p in BOOK.models} - {p.key for p in old.models}
+    assert added == {"google:veo-3.1-generate-preview", "google:veo-3.1-fast-generate-preview"}
+    assert BOOK.price("google:veo-3.1-generate-001").per_video_second == D("0.40")  # Vertex's name, same model
+    assert BOOK.price("google:veo-3.1-fast-generate-preview").per_video_second == D("0.15")
+    assert all("source" in BOOK.price(key).note for key in added)
 
 
 @pytest.mark.parametrize("key, kind, field, price", [
@@ -66,7 +79,7 @@ def test_a_dict_override_patches_one_price_and_gets_its_own_version():
     assert book.price("openai:gpt-4o-mini").input_per_1m == D("0.1")  # the float 0.1, read as written
     assert book.price("openai:gpt-4o-mini").output_per_1m == D("0.60")  # untouched
     assert book.price("google:veo-3").per_video_second == D("0.75")
-    assert book.version.startswith("2025-07-01+override.")
+    assert book.version.startswith("2026-12-01+override.")
     assert load_price_book({"providers": {"openai": {"gpt-4o-mini": {"input_per_1m": 0.1}}}}).version == book.version
     assert load_price_book({"version": "studio-2", "providers": {}}).version == "studio-2"
 

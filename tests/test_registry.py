@@ -40,8 +40,12 @@ def test_a_stage_missing_a_part_is_reported_by_name():
     ]
     for spec, part in broken:
         assert any(part in item for item in missing_parts(spec, REPO_ROOT)), (part, missing_parts(spec, REPO_ROOT))
-    unbuilt = stage(7)
+    unbuilt = dataclasses.replace(stage(12), available=False, page="pages/not_built_yet.py")
     assert not unbuilt.available and missing_parts(unbuilt, REPO_ROOT) == []  # not offered, so not checked
+    # a per-scene stage builds its inputs from the scene's context, not from an upstream stage's content
+    scene_stage = dataclasses.replace(stage(7), generation=dataclasses.replace(
+        stage(7).generation, inputs="stages.beats:BeatSheetInputs"))
+    assert "inputs.from_scene / inputs.feed_chars" in missing_parts(scene_stage, REPO_ROOT)
 
 
 def test_stages_are_ordered_and_upstream_points_back():
@@ -79,8 +83,9 @@ def test_the_database_holds_the_registrys_rows_after_boot(studio):
 
 
 def test_job_kinds_come_from_the_stages_that_queue_them():
-    assert pipeline.job_kinds() == {"asset_image"}
+    assert pipeline.job_kinds() == {"asset_image", "instance_image"}
     assert pipeline.job_handler("asset_image").__name__ == "render_reference_image"
+    assert pipeline.job_handler("instance_image").__name__ == "render_instance_image"
     with pytest.raises(KeyError):
         pipeline.job_handler("no_such_kind")
 

@@ -38,6 +38,9 @@ A_ROWS = {
                     "gen_random_uuid()::text)"),
     "generation_jobs": "INSERT INTO generation_jobs (project_id, kind) VALUES ({projects}, 'worker_check')",
     "budget_changes": "INSERT INTO budget_changes (project_id, old_budget, new_budget) VALUES ({projects}, NULL, 10)",
+    "scene_stage_versions": ("INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, content) "
+                             "VALUES ({branches}, {scenes}, 7, 1, '{{}}')"),
+    "film_cuts": "INSERT INTO film_cuts (branch_id) VALUES ({branches})",
 }
 
 # A change B tries on every row of a table; each would be accepted if the rows were B's own.
@@ -56,6 +59,8 @@ B_UPDATES = {
     "cost_ledger": "credits = 0",
     "generation_jobs": "status = 'cancelled'",
     "budget_changes": "new_budget = 0",
+    "scene_stage_versions": "regeneration_guidance = 'stolen'",
+    "film_cuts": "error = 'stolen'",
 }
 
 _LEDGER = ("INSERT INTO cost_ledger (project_id, {column}provider, model, unit, units, unit_price, credits, "
@@ -163,6 +168,22 @@ B_INTRUSIONS = {
         "moved to A's project": "UPDATE budget_changes SET project_id = {projects} WHERE id = {b_budget_changes}",
         "made by A": "INSERT INTO budget_changes (project_id, changed_by, new_budget) "
                      "VALUES ({b_projects}, {user_a}, 1)",
+    },
+    "scene_stage_versions": {
+        "in A's scene": "INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, content) "
+                        "VALUES ({b_branches}, {scenes}, 7, 2, '{{}}')",
+        "on A's branch": "INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, content) "
+                         "VALUES ({branches}, {b_scenes}, 7, 2, '{{}}')",
+        "inherited from A's version": "INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, "
+                                      "content, inherited_from_id) "
+                                      "VALUES ({b_branches}, {b_scenes}, 7, 2, '{{}}', {scene_stage_versions})",
+        "created by A": "INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, content, "
+                        "created_by) VALUES ({b_branches}, {b_scenes}, 7, 2, '{{}}', {user_a})",
+    },
+    "film_cuts": {
+        "on A's branch": "INSERT INTO film_cuts (branch_id) VALUES ({branches})",
+        "moved to A's branch": "UPDATE film_cuts SET branch_id = {branches} WHERE id = {b_film_cuts}",
+        "made by A": "INSERT INTO film_cuts (branch_id, created_by) VALUES ({b_branches}, {user_a})",
     },
 }
 INTRUSIONS = [

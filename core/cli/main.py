@@ -1,7 +1,8 @@
 """Aiuteur from the command line.
 
     python -m core migrate
-    python -m core run STORY --mode expand|condense|import --through 5 [--title T] [--user EMAIL] [--json]
+    python -m core run STORY --mode expand|condense|import --through 9 [--title T] [--user EMAIL] [--json]
+    python -m core continue PROJECT --through N [--branch B] [--json]
     python -m core branches PROJECT [--json]
     python -m core fork PROJECT --from BRANCH --at-stage N --name NAME --why MESSAGE
     python -m core compare PROJECT BRANCH_A BRANCH_B [--json]
@@ -18,12 +19,13 @@ from pathlib import Path
 from core.costs.ledger import dollars
 from core.errors import AiuteurError, InputRejected
 from core.film.config import decode_upload
-from core.pipeline import generating_stages
+from core.pipeline import Item, generating_stages, producer_of
 from core.runtime.settings import load_settings
 from core.runtime.studio import boot
 from db import migrate
 
 CLI_USER = "cli@aiuteur.local"
+SHOT_STAGE = producer_of(Item.SHOT).number
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -55,11 +57,44 @@ def _run(args: argparse.Namespace) -> int:
     user = headless_user(studio.db, args.user)
     quiet = args.json
     summary = run_story(studio, user, config, args.through, progress=(lambda _: None) if quiet else print)
+    report = summary.as_json()
+    if args.through >= SHOT_STAGE:
+        report |= _production(studio, user, summary.project_id, summary.branch_id)
     if args.json:
-        print(json.dumps(summary.as_json(), indent=2))
+        print(json.dumps(report, indent=2))
     else:
         print(f"project {summary.project_id} · {summary.scene_count} scenes · {summary.asset_count} assets · "
               f"spend {dollars(summary.spend)} (offline shadow price {dollars(summary.shadow_spend)})")
+        if "shot_count" in report:
+            print(f"{report['shot_count']} shots · {report['total_runtime']} s of film")
+    return 0
+
+
+def _production(studio, user, project_id, branch_id) -> dict:
+    from core.production.run import production_summary
+    from core.story.projects import ProjectRef
+
+    return production_summary(studio, user.id, ProjectRef(project_id, branch_id))
+
+
+def _continue(args: argparse.Namespace) -> int:
+    """Take an existing project's branch further: the stages not yet locked, up to --through."""
+    from core.production.run import run_scenes
+    from core.story.projects import ProjectRef, find_branch
+    from core.story.run import continue_story
+
+    studio, user, project = _project_and_user(args)
+    branch = find_branch(studio.db, user.id, project["id"], args.branch) if args.branch else None
+    ref = ProjectRef(project["id"], branch["id"] if branch else project["active_branch_id"])
+    progress = (lambda _: None) if args.json else print
+    lines = continue_story(studio, user, ref, args.through, progress)
+    if args.through >= SHOT_STAGE:
+        lines += run_scenes(studio, user.id, ref, args.through, progress)
+    report = {"project_id": str(ref.project_id), "branch_id": str(ref.branch_id), "stages": lines}
+    if args.through >= SHOT_STAGE:
+        report |= _production(studio, user, ref.project_id, ref.branch_id)
+    _print(report, args.json, [f"{report.get('shot_count', 0)} shots · {report.get('total_runtime', 0)} s of film "
+                               f"· spend {dollars(report.get('spend', 0))}"] if args.through >= SHOT_STAGE else [])
     return 0
 
 
@@ -164,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("branch_a")
     compare.add_argument("branch_b")
     compare.add_argument("--json", action="store_true")
+    further = _project_command(commands, "continue", "take an existing project further, up to stage N", _continue)
+    further.add_argument("--through", type=int, required=True, choices=range(1, last + 1), metavar="N",
+                         help=f"last stage (1-{last})")
+    further.add_argument("--branch", help="branch name or id (default: the active branch)")
+    further.add_argument("--json", action="store_true")
     cost = _project_command(commands, "cost", "spend by stage and provider, shadow price, projected cost", _cost)
     cost.add_argument("--branch", help="branch name or id (default: the active branch)")
     cost.add_argument("--json", action="store_true")

@@ -29,6 +29,7 @@ EXPECTED_OUTPUT_TOKENS = {  # a typical answer per task
     "master_script": 1_500,  # the floor; scripts grow with the film's length (SCRIPT_TOKENS_PER_MINUTE)
     "asset_extraction": 1_500,
     "shot_list": 1_500,  # one scene
+    "visual_definition": 800,  # one scene: each asset's tags and override
     "prompt_segmentation": 1_200,  # one scene
 }
 SCRIPT_TOKENS_PER_MINUTE = 500  # about a screenplay page a minute, plus the scene list around it
@@ -119,6 +120,7 @@ class ModelLineup:
 
 
 OFFLINE_MODELS = ModelLineup("offline:draft-writer", "offline:storyboard", "offline:animatic")
+# the estimator's own fallback; the studio's lineup comes from settings (Veo 3.1 by default, core.providers.registry)
 DEFAULT_ONLINE_MODELS = ModelLineup("openai:gpt-4o-mini", "google:gemini-2.5-flash-image", "google:veo-3")
 
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PRICE_BOOK_PATH = Path(__file__).with_name("price_book.json")
+PAST_PRICE_BOOKS = Path(__file__).with_name("price_books")  # earlier versions, kept for the rows charged under them
 OFFLINE_PROVIDER = "offline"
 KINDS = ("text", "image", "video")
 TOKENS_PER_PRICE = Decimal(1_000_000)  # token prices are quoted per 1M tokens

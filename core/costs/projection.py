@@ -166,6 +166,15 @@ def project_to_finish(progress: FilmProgress, estimator: Estimator) -> Projectio
                       estimator.book.version, from_target)
 
 
+def scene_costs(progress: FilmProgress, estimator: Estimator) -> dict[int, Estimate]:
+    """What finishing each scene costs, by scene number: the scene lines of the film's projection, scene by scene
+    (scenes without a shot list sized as the projection sizes them, from the target length)."""
+    scenes, _ = _scenes_to_make(progress)
+    empty = Estimate("finish the scene", (), estimator.book.version)
+    return {scene.number: _sum([line.estimate for line in _scene_lines((scene,), estimator)] or [empty])
+            for scene in scenes}
+
+
 def _has_units(line: ProjectionLine) -> bool:
     return any(item.units for item in line.estimate.items)
 

@@ -48,8 +48,19 @@ def expected_output_chars(spec: Stage, target_seconds: int) -> int:
     return 0 if part is None else expected_output_tokens(part, target_seconds) * CHARS_PER_TOKEN
 
 
+def scene_cost(spec: Stage) -> Cost | None:
+    """The per-scene stage's text call (one a scene: a shot list, a visual definition, a prompt polish)."""
+    return next((part for part in spec.cost if part.per is Per.SCENE), None)
+
+
+def scene_estimate(spec: Stage, estimator: Estimator, feed_chars: int) -> Estimate | None:
+    """What generating one scene's version of the stage costs, reading `feed_chars` of the scene (None: no call)."""
+    part = scene_cost(spec)
+    return None if part is None else estimator.text_call(part.task, feed_chars)
+
+
 def unit_estimate(part: Cost, estimator: Estimator, count: int) -> Estimate:
     """A per-unit part (one image per asset, ...) for `count` units."""
-    if part.per is Per.ASSET:
+    if part.per in (Per.ASSET, Per.INSTANCE):
         return estimator.asset_images(count)
     raise ValueError(f"{part.per} parts are priced from shot plans, not a count")

@@ -62,6 +62,12 @@ class SceneContext:
     previous: PreviousScene | None = None
     upstream: Mapping[int, dict] = field(default_factory=dict)  # this scene's latest locked content, by stage
     scene_count: int = 1
+    inherited: tuple[CarriedTags, ...] = ()  # per asset, the tags the last earlier scene showing it carries forward
+    action: tuple[str, ...] = ()  # the scene's action paragraphs, in order
+
+    def inherited_by(self, asset_id: str) -> CarriedTags | None:
+        """What this asset inherits from the last earlier scene that showed it (None: nothing)."""
+        return next((c for c in self.inherited if c.asset_id == asset_id), None)
 
     @property
     def cast(self) -> tuple[SceneAsset, ...]:

@@ -41,3 +41,33 @@ def _order(beat: Mapping, position: int) -> float:
 
 def _as_text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def shot_list_text(content: Mapping) -> str:
+    """A scene's shots, one a line: 'id · seconds · camera · action (lines)'."""
+    shots = [shot for shot in content.get("shots") or [] if isinstance(shot, Mapping)]
+    return "\n".join(f"{shot.get('shot_id', '?')} · {shot.get('duration', '?')} s · {_camera(shot.get('camera'))} · "
+                     f"{_as_text(shot.get('action'))}" + (f" ({len(shot['dialogue'])} line(s))"
+                                                          if shot.get("dialogue") else "")
+                     for shot in shots)
+
+
+def instances_text(content: Mapping) -> str:
+    """A scene's asset instances, one a line: 'name: tags; override'."""
+    instances = [i for i in content.get("instances") or [] if isinstance(i, Mapping)]
+    return "\n".join(f"{_as_text(i.get('name'))}: {', '.join(i.get('status_tags') or []) or 'no tags'}"
+                     + (f"; {_as_text(i.get('description_override'))}" if i.get("description_override") else "")
+                     for i in instances)
+
+
+def prompts_text(content: Mapping) -> str:
+    """A scene's prompts, shot by shot."""
+    prompts = [p for p in content.get("prompts") or [] if isinstance(p, Mapping)]
+    return "\n\n".join(f"[{_as_text(p.get('shot_id'))}]\n{_as_text(p.get('frame_prompt'))}\n"
+                       f"{_as_text(p.get('video_prompt'))}" for p in prompts)
+
+
+def _camera(camera: object) -> str:
+    if isinstance(camera, Mapping):
+        return " · ".join(str(camera.get(k)) for k in ("framing", "movement", "angle") if camera.get(k))
+    return _as_text(camera)

@@ -37,7 +37,21 @@ class SceneStatus(StrEnum):
 
 
 class ClipStatus(StrEnum):
-    """`videos.status`: a rendered clip's life (Stage 10)."""
+    """`videos.status`: a clip's render (Stage 12)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # its render was cancelled before it finished; nothing was charged
+
+
+# A clip whose render is still to finish (a worker may hold it).
+CLIP_IN_FLIGHT = frozenset({ClipStatus.QUEUED, ClipStatus.RENDERING})
+
+
+class CutStatus(StrEnum):
+    """`film_cuts.status`: an assembly of the film."""
 
     QUEUED = "queued"
     RENDERING = "rendering"

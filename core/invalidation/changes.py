@@ -165,7 +165,7 @@ def how_many(counts: dict[str, int]) -> str:
 
 
 def change_for_stage_edit(stage_number: int, kind: ChangeKind | str, *, scene_id: UUID | None = None,
-                          end_state: bool = False) -> Change:
+                          end_state: bool = False, reaches: Iterable[UUID] | None = None) -> Change:
     """The change a stage service is about to make: a global stage, or one scene's stage.
 
     Args:
@@ -173,12 +173,15 @@ def change_for_stage_edit(stage_number: int, kind: ChangeKind | str, *, scene_id
         kind: "regenerate" or "edit" (by hand).
         scene_id: the scene whose work changes; None for a global stage.
         end_state: the change alters how the scene ends (its final frame, asset tags carried forward).
+        reaches: with `end_state`, the later scenes that inherit what changed (None: every later scene).
     """
     if scene_id is None:
         if end_state:
             raise ValueError("an end-state change is a scene's; name the scene")
         return Change(stage_number, Global(), kind)
-    return Change(stage_number, SceneEndState(scene_id) if end_state else Scene(scene_id), kind)
+    if end_state:
+        return Change(stage_number, SceneEndState(scene_id, None if reaches is None else frozenset(reaches)), kind)
+    return Change(stage_number, Scene(scene_id), kind)
 
 
 def has_downstream_work(preview: ChangePreview) -> bool:
@@ -247,9 +250,13 @@ def _keyed(change: Change) -> Change:
         return change
     try:
         scene_id = str(UUID(str(change.scope.scene_id)))
+        reaches = getattr(change.scope, "reaches", None)
+        reaches = None if reaches is None else frozenset(str(UUID(str(s))) for s in reaches)
     except ValueError:
         raise NotFound("That scene isn't on this branch any more; reload the script hub.") from None
-    return replace(change, scope=type(change.scope)(scene_id))
+    if isinstance(change.scope, SceneEndState):
+        return replace(change, scope=SceneEndState(scene_id, reaches))
+    return replace(change, scope=Scene(scene_id))
 
 
 def _scene_of(change: Change) -> ItemId | None:

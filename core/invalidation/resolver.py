@@ -6,8 +6,9 @@
   - Stage 4 edited by hand: Stage 3 also flagged `outdated` (out of sync, never invalidated);
   - a scene's shot list, asset instances or prompts (7-9): that scene's frames and clips; its
     frames (10): its clips (type `local_scene`); nothing else;
-  - a scene's end state (`SceneEndState`): the same, plus every later scene that has work
-    flagged `continuity_broken` (type `continuity_break`); a scene not begun has nothing to break.
+  - a scene's end state (`SceneEndState`): the same, plus every later scene that has work (and inherits what
+    changed, when the change says which) flagged `continuity_broken` (type `continuity_break`); a scene not
+    begun has nothing to break.
 Items already carrying the mark, or a stronger one, are left out, so applying an impact and
 asking again yields nothing new. Items come in pipeline order: stage versions by number, then
 scene by scene (scene, shots, frames, clips).
@@ -80,9 +81,13 @@ class Scene:
 
 @dataclass(frozen=True)
 class SceneEndState:
-    """The change is to one scene's work and alters how it ends (final frame, carried tags)."""
+    """The change is to one scene's work and alters how it ends (final frame, carried tags).
+
+    `reaches`: the later scenes that inherit what changed (None: every later scene).
+    """
 
     scene_id: ItemId
+    reaches: frozenset[ItemId] | None = None
 
 
 Scope = Global | Scene | SceneEndState
@@ -293,4 +298,5 @@ def _continuity_items(state: BranchState, changed: SceneState, change: Change) -
                  InvalidationType.CONTINUITY_BREAK, reason, SCENE_STAGE, scene.id)
         for scene in state.scenes
         if scene.number > changed.number and scene.has_work and scene.status not in settled
+        and (change.scope.reaches is None or scene.id in change.scope.reaches)
     )

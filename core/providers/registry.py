@@ -2,7 +2,8 @@
 
     AIUTEUR_TEXT_MODEL   unset -> the first of OpenAI, Anthropic, Gemini with a key; none -> offline
     AIUTEUR_IMAGE_MODEL  unset -> Gemini image with a Gemini key, else OpenAI image with an OpenAI key
-    either one "offline" -> the offline engine even when keys are set
+    AIUTEUR_VIDEO_MODEL  unset -> Veo 3.1 with a Gemini key (or on Vertex when GOOGLE_GENAI_USE_VERTEXAI is set)
+    any one "offline" -> the offline engine even when keys are set
 
 A model named explicitly whose provider has no key falls back to offline, and `ModelChoice.reason`
 says why, so the UI can show it next to the "offline" label.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.providers.base import ImageProvider, TextProvider
+from core.providers.base import ImageProvider, TextProvider, VideoProvider
 from core.providers.retrying import VENDORS, RetryPolicy
 from core.providers.text_models import parse_model_id
 from core.runtime.settings import Settings
@@ -23,6 +24,8 @@ DEFAULT_TEXT_MODELS = {
     "google": "google:gemini-2.5-flash",
 }
 DEFAULT_IMAGE_MODELS = {"google": "google:gemini-2.5-flash-image", "openai": "openai:gpt-image-1"}
+DEFAULT_VIDEO_MODELS = {"google": "google:veo-3.1-generate-preview"}
+VERTEX_VIDEO_MODELS = {"google": "google:veo-3.1-generate-001"}  # Vertex names its models without "-preview"
 OFFLINE = "offline"
 _KEY_NAMES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "google": "GOOGLE_API_KEY"}
 
@@ -52,6 +55,36 @@ def choose_text_model(settings: Settings) -> ModelChoice:
 def choose_image_model(settings: Settings) -> ModelChoice:
     """The image model settings ask for, and whether it can run online."""
     return _choose(settings, settings.image_model, DEFAULT_IMAGE_MODELS, "AIUTEUR_IMAGE_MODEL")
+
+
+def choose_video_model(settings: Settings) -> ModelChoice:
+    """The video model settings ask for, and whether it can run online (a Gemini key, or Vertex configured)."""
+    if not settings.vertex:
+        return _choose(settings, settings.video_model, DEFAULT_VIDEO_MODELS, "AIUTEUR_VIDEO_MODEL")
+    asked = settings.video_model or VERTEX_VIDEO_MODELS["google"]
+    if asked.strip().lower() == OFFLINE:
+        return ModelChoice(VERTEX_VIDEO_MODELS["google"], False, "AIUTEUR_VIDEO_MODEL=offline")
+    model_id = "google:" + parse_model_id(asked)[1]
+    if not settings.vertex_project:  # Vertex authenticates with the environment's Google credentials, not a key
+        return ModelChoice(model_id, False, "GOOGLE_GENAI_USE_VERTEXAI is set but GOOGLE_CLOUD_PROJECT is not")
+    return ModelChoice(model_id, True, f"Vertex AI ({settings.vertex_project}, {settings.vertex_location})")
+
+
+def build_video_provider(settings: Settings) -> VideoProvider:
+    """The studio's `VideoProvider`: Veo when a Gemini key or Vertex allows, else the offline animatic."""
+    choice = choose_video_model(settings)
+    if not choice.online:
+        from core.providers.offline_video import OfflineVideoProvider
+
+        return OfflineVideoProvider()
+    if choice.provider != "google":
+        raise ValueError(f"{VENDORS[choice.provider]} has no video model here; use google:veo-….")
+    from core.providers.veo import VeoVideoProvider, VertexTarget
+
+    vertex = VertexTarget(settings.vertex_project, settings.vertex_location) if settings.vertex else None
+    return VeoVideoProvider(choice.model, api_key=None if vertex else _api_key(settings, "google"),
+                            base_url=settings.google_base_url, vertex=vertex, retry=retry_policy(settings),
+                            timeout=settings.provider_timeout_seconds)
 
 
 def build_text_provider(settings: Settings, *, callbacks: list | None = None) -> TextProvider:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -85,6 +86,27 @@ class Settings(BaseSettings):
         description="'provider:model' for images (google:gemini-2.5-flash-image, openai:gpt-image-1) or "
         "'offline'; unset prefers Gemini, then OpenAI, when a key is set.",
     )
+    video_model: str | None = Field(
+        None,
+        alias="AIUTEUR_VIDEO_MODEL",
+        description="'provider:model' for clips (google:veo-3.1-generate-preview, google:veo-3.1-fast-generate-preview, "
+        "on Vertex google:veo-3.1-generate-001) or 'offline'; unset picks Veo 3.1 when a Gemini key or Vertex is set.",
+    )
+    vertex: bool = Field(
+        False,
+        validation_alias=AliasChoices("GOOGLE_GENAI_USE_VERTEXAI", "vertex"),
+        description="Call Google's models through Vertex AI (project and location below) instead of a Gemini API key.",
+    )
+    vertex_project: str | None = Field(
+        None, validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "vertex_project"),
+        description="The Google Cloud project for Vertex AI.",
+    )
+    vertex_location: str = Field(
+        "us-central1", validation_alias=AliasChoices("GOOGLE_CLOUD_LOCATION", "vertex_location"),
+        description="The Vertex AI region.",
+    )
+    video_resolution: Literal["720p", "1080p"] = Field("720p", alias="AIUTEUR_VIDEO_RESOLUTION", description="720p or 1080p clips.")
+    aspect_ratio: Literal["16:9", "9:16"] = Field("16:9", alias="AIUTEUR_ASPECT_RATIO", description="16:9 or 9:16 frames and clips.")
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY", description="OpenAI API key.")
     anthropic_api_key: SecretStr | None = Field(None, alias="ANTHROPIC_API_KEY", description="Anthropic API key.")
     google_api_key: SecretStr | None = Field(
@@ -117,7 +139,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "database_url", "redis_url", "supabase_url", "supabase_key", "price_book",
-        "text_model", "image_model", "openai_api_key", "anthropic_api_key", "google_api_key",
+        "text_model", "image_model", "video_model", "vertex_project", "openai_api_key", "anthropic_api_key", "google_api_key",
         "openai_base_url", "anthropic_base_url", "google_base_url", mode="before",
     )
     @classmethod

@@ -13,6 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from core.costs.ledger import dollars
+from core.film.statuses import StageStatus
 from core.pipeline import generating_stages, resolve, scene_source, stage
 from core.runtime.auth import User
 from core.runtime.studio import Studio
@@ -49,7 +50,7 @@ def run_story(studio: Studio, user: User, config: dict, through: int, progress: 
     summary = RunSummary(ref.project_id, ref.branch_id)
     summary.stages.append(_line(studio, user.id, ref, 1, started))
     progress(f"Stage 1 · Input saved ({config['input_mode']})")
-    for number in (s.number for s in generating_stages() if s.number <= through):
+    for number in (s.number for s in generating_stages() if s.is_global and s.number <= through):
         started = time.perf_counter()
         with studio.db.as_user(user.id) as conn:
             skipped = story_edits.versions.skipped_stages(conn, ref.branch_id)
@@ -61,12 +62,21 @@ def run_story(studio: Studio, user: User, config: dict, through: int, progress: 
         summary.stages.append(line)
         progress(f"Stage {number} locked as v{line['version']} in {line['seconds']:.2f}s, "
                  f"{dollars(line['credits'])} in credits (shadow {dollars(line['shadow_credits'])})")
+    if any(not s.is_global and s.number <= through for s in generating_stages()):
+        from core.production.run import run_scenes
+
+        summary.stages += run_scenes(studio, user.id, ref, through, progress)
     return _totals(studio, user.id, ref, summary)
 
 
-def _make_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int) -> None:
-    """Generate the stage, take the step its spec names before locking (a choice, images), lock it."""
-    row = story.generate(studio, user_id, ref, number, seen_version=0)
+def _make_stage(studio: Studio, user_id: UUID, ref: ProjectRef, number: int, latest: dict | None = None) -> None:
+    """Generate the stage (or take its draft), take the step its spec names before locking (a choice, images),
+    lock it."""
+    if latest is not None and latest["status"] == StageStatus.DRAFT:
+        row = latest
+    else:
+        row = story.generate(studio, user_id, ref, number, seen_version=latest["version"] if latest else 0,
+                             acknowledged=True)
     step = stage(number).before_lock
     if step:
         row = resolve(step)(studio, user_id, ref, row)
@@ -88,3 +98,20 @@ def _totals(studio: Studio, user_id: UUID, ref: ProjectRef, summary: RunSummary)
         spend = project_rows.project_spend(conn, ref.project_id)
     summary.spend, summary.shadow_spend = spend["credits"], spend["shadow_credits"]
     return summary
+
+
+def continue_story(studio: Studio, user: User, ref: ProjectRef, through: int,
+                   progress: Progress = lambda _: None) -> list[dict]:
+    """Generate and lock the global stages of the branch not yet locked, up to `through`."""
+    lines = []
+    for number in (s.number for s in generating_stages() if s.is_global and s.number <= through):
+        started = time.perf_counter()
+        with studio.db.as_user(user.id) as conn:
+            skipped = story_edits.versions.skipped_stages(conn, ref.branch_id)
+            latest = stage_rows.latest(conn, ref.branch_id, number)
+        if number in skipped or (latest and latest["status"] == StageStatus.LOCKED):
+            continue
+        _make_stage(studio, user.id, ref, number, latest)
+        lines.append(_line(studio, user.id, ref, number, started))
+        progress(f"Stage {number} locked as v{lines[-1]['version']}")
+    return lines

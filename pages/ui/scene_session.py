@@ -1,0 +1,186 @@
+"""One scene's stage (7-12) as this browser session works on it: which scene (kept by number, so a fork or a new
+scene version keeps the place), the gate, the rear-view mirror, the version it opened, changes behind the
+invalidation preview, regenerate with guidance, lock, and history. What StageSession is for the global stages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.errors import StageNotReady
+from core.invalidation.changes import ChangePreview
+from core.pipeline import stage
+from core.production import edits as scene_edits
+from core.production import generate as scene_generate
+from core.production.context import SceneRef
+from core.production.versions import SceneStageView
+from core.runtime.auth import User
+from core.runtime.studio import Studio
+from core.story.projects import ProjectRef
+from pages.ui.prose import escaped
+from pages.ui.stage_frame import estimate_caption, guarded_change, run_action
+from pages.ui.versions_panel import versions_panel
+
+SCENE_KEY = "scene_number"  # the scene in focus, by number: it survives a fork and a new scene version
+Perform = Callable[[ChangePreview, bool], dict]
+
+
+def choose_scene(studio: Studio, user: User, ref: ProjectRef, *, key: str) -> SceneRef:
+    """The scene picker: the live scenes of the branch, the one in focus kept across pages; stops when there is none."""
+    scenes = scene_edits.scene_list(studio, user.id, ref.branch_id)
+    if not scenes:
+        st.info("This branch has no scenes yet: lock Stage 5 (the assets) and the script's scenes appear here.")
+        st.page_link(stage(5).page, label=f"Go to Stage {stage(5).label}", icon=stage(5).icon)
+        st.stop()
+    numbers = [s["scene_number"] for s in scenes]
+    wanted = st.session_state.get(SCENE_KEY)
+    chosen = st.selectbox("Scene", numbers, index=numbers.index(wanted) if wanted in numbers else 0, key=key,
+                          format_func=lambda n: _label(next(s for s in scenes if s["scene_number"] == n)))
+    st.session_state[SCENE_KEY] = chosen
+    scene = next(s for s in scenes if s["scene_number"] == chosen)
+    return SceneRef(ref.project_id, ref.branch_id, scene["id"])
+
+
+def _label(scene: dict) -> str:
+    return f"Scene {scene['scene_number']} · {scene['slug']} — {scene['status'].replace('_', ' ')}"
+
+
+def focus_scene(number: int) -> None:
+    st.session_state[SCENE_KEY] = number
+
+
+@dataclass(frozen=True)
+class SceneSession:
+    """Stage `number` of one scene, worked on by `user`; widget keys start with `prefix`."""
+
+    studio: Studio
+    user: User
+    ref: SceneRef
+    number: int
+    prefix: str
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+    def versioned_key(self, name: str, version: int) -> str:
+        """The key of a widget showing one version of this scene's stage: a new version starts it afresh."""
+        return f"{self.prefix}_{name}_{self.ref.scene_id}_v{version}"
+
+    @property
+    def seen_key(self) -> str:
+        return f"scene_stage_{self.number}_seen:{self.ref.scene_id}"
+
+    def require_open(self) -> None:
+        """Stop the page with what to finish first (and a link there) while the stage is gated."""
+        try:
+            scene_edits.gate(self.studio, self.user.id, self.ref, self.number)
+        except StageNotReady as exc:
+            st.warning(str(exc), icon=":material/lock_open:")
+            needed = stage(exc.needed_stage)
+            if needed.available:
+                st.page_link(needed.page, label=f"Go to Stage {needed.label}", icon=needed.icon)
+            st.stop()
+
+    def view(self) -> SceneStageView:
+        return scene_edits.scene_view(self.studio, self.user.id, self.ref, self.number)
+
+    def rear_view_mirror(self) -> None:
+        """How the previous scene ends: its last lines, its last frame, the look it hands on."""
+        end = run_action(lambda: scene_edits.previous_scene_end(self.studio, self.user.id, self.ref),
+                         retry_key=self.key("mirror"))
+        if not end:
+            st.caption(":material/history_toggle_off: The film's first scene: nothing comes before it.")
+            return
+        with st.expander(f":material/history_toggle_off: Rear-view mirror: how scene {end['number']} "
+                         f"({escaped(end['slug'])}) ends"):
+            if end["end_frame_key"] and self.studio.media.exists(end["end_frame_key"]):
+                st.image(str(self.studio.media.path(end["end_frame_key"])), caption="Its last frame", width=360)
+            st.text(end["end_state"] or "(no text)")
+            for carried in end["carried"]:
+                st.caption(f"{escaped(carried['asset'])} carries on: {', '.join(carried['tags'])}")
+
+    def opened_version(self, view: SceneStageView) -> dict | None:
+        """The version this session works from, kept across reruns (a save elsewhere meanwhile is a conflict)."""
+        if view.latest is None:
+            return None
+        wanted = st.session_state.get(self.seen_key)
+        seen = next((v for v in view.history if v["version"] == wanted), view.latest)
+        st.session_state[self.seen_key] = seen["version"]
+        if seen is not view.latest:
+            st.warning(f"Version {view.latest['version']} was saved in another session after you opened version "
+                       f"{seen['version']}.", icon=":material/sync_problem:")
+            if st.button(f"Load version {view.latest['version']}", key=self.key("load_latest")):
+                st.session_state[self.seen_key] = view.latest["version"]
+                st.rerun()
+        return seen
+
+    def done(self, row: dict | None, message: str) -> None:
+        if not row:
+            return
+        st.session_state[self.seen_key] = row["version"]
+        st.session_state["flash"] = message.format(version=row["version"])
+        st.rerun()
+
+    def change(self, name: str, requested: bool, perform: Perform, message: str, *,
+               make_preview: Callable[[], ChangePreview], unchanged: bool = False, happened: str | None = None) -> None:
+        """An edit of this scene's stage behind the invalidation preview; then `done`."""
+        if requested and unchanged:
+            st.info("Nothing changed, so nothing was saved.")
+            requested = False
+        self.done(guarded_change(self.key(name), requested, make_preview=make_preview, perform=perform,
+                                 fork_at=self.number, happened=happened), message)
+
+    def estimate(self, what: str, options: dict | None = None) -> None:
+        estimate = run_action(lambda: scene_generate.generation_estimate(self.studio, self.user.id, self.ref,
+                                                                         self.number, options),
+                              retry_key=self.key("estimate"))
+        estimate_caption(estimate, what)
+
+    def first_draft_button(self, label: str, estimate_label: str, options: dict | None = None) -> bool:
+        self.estimate(estimate_label, options)
+        return st.button(label, type="primary", key=self.key("generate"), icon=":material/auto_awesome:")
+
+    def guidance_box(self, seen_version: int, *, placeholder: str, estimate_label: str,
+                     options: dict | None = None) -> tuple[bool, str]:
+        with st.container(border=True):
+            why = st.text_input("Why regenerate? Guidance", key=self.versioned_key("why", seen_version),
+                                placeholder=placeholder)
+            self.estimate(estimate_label, options)
+            return st.button("Regenerate with guidance", key=self.key("regenerate"), icon=":material/refresh:"), why
+
+    def regenerate(self, requested: bool, seen_version: int, guidance: str, *, spinner: str, message: str,
+                   options: dict | None = None) -> None:
+        def write(preview: ChangePreview, acknowledged: bool) -> dict:
+            with st.spinner(spinner):
+                return scene_generate.generate(self.studio, self.user.id, self.ref, self.number,
+                                               seen_version=seen_version, guidance=guidance.strip(), preview=preview,
+                                               acknowledged=acknowledged, options=options)
+
+        self.done(guarded_change(
+            self.key("generate"), requested,
+            make_preview=lambda: scene_generate.regeneration_preview(self.studio, self.user.id, self.ref, self.number),
+            perform=write, fork_at=self.number), message)
+
+    def lock_button(self, label: str, seen_version: int, message: str) -> None:
+        if st.button(label, type="primary", key=self.key("lock"), icon=":material/lock:"):
+            self.done(run_action(lambda: scene_edits.lock_scene_stage(self.studio, self.user.id, self.ref, self.number,
+                                                                      seen_version), retry_key=self.key("lock")),
+                      message)
+
+    def history_section(self, view: SceneStageView, show_version: Callable[[dict], None], seen_version: int) -> None:
+        """The version history; restoring an old version makes it the newest, behind the preview."""
+        restore = self.key("restore")
+        asked: list[int] = []
+        versions_panel(view, show_version, asked.append)
+        if asked:
+            st.session_state[restore] = asked[0]
+        self.change(
+            "restore", bool(asked),
+            lambda preview, ack: scene_edits.restore_scene_version(
+                self.studio, self.user.id, self.ref, self.number, st.session_state[restore], seen_version,
+                preview=preview, acknowledged=ack),
+            f"Restored version {st.session_state.get(restore)} as version {{version}}.",
+            make_preview=lambda: scene_edits.change_preview(self.studio, self.user.id, self.ref, self.number),
+            happened="an earlier version was brought back")
