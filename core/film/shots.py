@@ -8,6 +8,8 @@ the data editor, the database rows and every later stage. Pure: no I/O.
     dialogue_text / parse_dialogue_text   a shot's lines as the `shots.dialogue` column holds them
     shot_ids(scene_number, count)         "3A", "3B", … "3Z", "3AA", …
     coverage_problems(...)                what breaks "every line exactly once, in order; no invented character"
+    ShotDraft / ShotListDraft             a shot as a writer drafts it (offline engine, a model's structured output)
+    shots_from_drafts(...)                drafts -> Shots: ids, order, dialogue from line numbers, durations snapped
 """
 
 from __future__ import annotations
@@ -245,3 +247,90 @@ def coverage_problems(shots: list[Shot], scene_lines: list[Line], scene_characte
             allowed = ", ".join(f"{d}" for d in durations)
             problems.append(f"the video model takes {allowed} s shots; not {', '.join(wrong)}")
     return problems
+
+
+class ShotDraft(BaseModel):
+    """One shot as a writer drafts it (the offline engine or a model's structured output), before ids."""
+
+    action: Annotated[str, Field(max_length=4_000, description="what we see, in the scene's own words")] = ""
+    line_numbers: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, description="the scene's dialogue lines (1-based, script order) spoken in this shot")
+    characters: list[ShotCharacter] = Field(default_factory=list, description="who is in frame, with prominence")
+    setting: Annotated[str, Field(max_length=300, description="the location as the scene heading names it")] = ""
+    camera: CameraSpec = CameraSpec()
+    duration: Annotated[int, Field(ge=1, le=60, description="seconds; one the video model accepts")] = (
+        DEFAULT_SHOT_SECONDS)
+    props: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        default_factory=list, description="the scene's props seen or handled in this shot")
+    continuity_flags: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(
+        default_factory=list, description='short plain flags: "MARA enters", "holds bottle", "same setup as 3B"')
+
+
+class ShotListDraft(BaseModel):
+    """A scene's drafted shots, in film order."""
+
+    shots: Annotated[list[ShotDraft], Field(min_length=1, max_length=MAX_SHOTS_PER_SCENE)]
+
+
+def nearest_duration(seconds: float, durations: tuple[int, ...]) -> int:
+    """The allowed length closest to `seconds` (ties go to the longer, so nothing is cut short)."""
+    return min(durations, key=lambda d: (abs(d - seconds), -d)) if durations else max(1, min(60, round(seconds)))
+
+
+def shots_from_drafts(scene_number: int, drafts: list[ShotDraft], lines: list[Line], durations: tuple[int, ...],
+                      characters: list[str] | None = None) -> list[Shot]:
+    """A scene's shots from drafts: ids "3A"… and order, each shot's dialogue from its line numbers, durations
+    snapped to the nearest allowed one.
+
+    Args:
+        drafts: ShotDrafts (or their dicts) in film order.
+        lines: the scene's dialogue in script order; `line_numbers` count from 1 into it.
+        durations: the lengths the video model accepts (empty: any).
+        characters: the scene's characters (speakers and cast present); None skips the "nobody invented" check.
+    Returns:
+        The shots, in order. ValueError, in a plain sentence, when the drafts miss, repeat or reorder a line,
+        name a character the scene doesn't have, or have no shots (or more than 60).
+    """
+    drafts = [ShotDraft.model_validate(draft) for draft in drafts]
+    if not drafts or len(drafts) > MAX_SHOTS_PER_SCENE:
+        raise ValueError(f"a scene needs 1 to {MAX_SHOTS_PER_SCENE} shots; this draft has {len(drafts)}")
+    ids = shot_ids(scene_number, len(drafts))
+    problem = _line_number_problem(ids, drafts, len(lines))
+    if problem:
+        raise ValueError(problem)
+    shots = [_shot(ids[i], i + 1, draft, lines, durations) for i, draft in enumerate(drafts)]
+    known = [*(characters or []), *(line.speaker for line in lines)]
+    problems = coverage_problems(shots, lines, known, durations or None) if characters is not None else []
+    if problems:
+        raise ValueError("; ".join(problems))
+    return shots
+
+
+def _line_number_problem(ids: list[str], drafts: list[ShotDraft], count: int) -> str:
+    """Why the drafts' line numbers don't give every line exactly once in script order ("" when they do)."""
+    placed = [(shot_id, number) for shot_id, draft in zip(ids, drafts) for number in draft.line_numbers]
+    numbers = [number for _, number in placed]
+    beyond = [f"{shot_id} (line {number})" for shot_id, number in placed if number > count]
+    if beyond:
+        return f"the scene has {count} dialogue line(s), but {', '.join(beyond)} names one it doesn't have"
+    twice = sorted({number for number in numbers if numbers.count(number) > 1})
+    if twice:
+        where = dict.fromkeys(shot_id for shot_id, number in placed if number == twice[0])
+        return f"dialogue line {twice[0]} is placed more than once (in {', '.join(where)}); a line is spoken once"
+    missing = [number for number in range(1, count + 1) if number not in numbers]
+    if missing:
+        return f"dialogue line(s) {', '.join(map(str, missing))} are spoken in no shot"
+    if numbers != sorted(numbers):
+        (first, early), (then, late) = next(pair for pair in zip(placed, placed[1:]) if pair[1][1] < pair[0][1])
+        return f"the dialogue is out of script order: line {early} (in {first}) comes before line {late} (in {then})"
+    return ""
+
+
+def _shot(shot_id: str, order: int, draft: ShotDraft, lines: list[Line], durations: tuple[int, ...]) -> Shot:
+    unique: dict[str, ShotCharacter] = {}
+    for character in draft.characters:
+        unique.setdefault(character.name, character)  # a name twice: its first prominence stands
+    return Shot(shot_id=shot_id, order=order, duration=nearest_duration(draft.duration, durations),
+                dialogue=[lines[number - 1] for number in draft.line_numbers], action=draft.action,
+                characters=list(unique.values()), setting=draft.setting, camera=draft.camera, props=list(draft.props),
+                continuity_flags=list(draft.continuity_flags))
