@@ -7,8 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.film.shots import (Framing, Line, Movement, ShotDraft, ShotListDraft, nearest_duration,
-                             shots_from_drafts)
+from core.film.shots import Framing, Line, Movement, ShotDraft, ShotListDraft, nearest_duration, shots_from_drafts
 from core.offline import writer
 from tests.shot_scenes import CHASE, DUAL, SCENES, THREE_PEOPLE, TWO_HANDER, Scene, plan, scene_lines
 

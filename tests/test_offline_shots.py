@@ -3,12 +3,29 @@ the rules every scene keeps for any seed: each line once, in order; nobody inven
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from core.film.shots import Framing, Movement, Prominence, coverage_problems
 from core.offline.text import word_count
-from tests.shot_scenes import (CHASE, CONTINUING, DUAL, EMPTY, HELLO_MUM, LONG_SPEECH, PROP_HANDLED, SCENES,
-                               THREE_PEOPLE, TWO_HANDER, VEO, VOICE_OVER, Scene, plan, scene_lines)
+from tests.shot_scenes import (
+    CHASE,
+    CONTINUING,
+    DUAL,
+    EMPTY,
+    HELLO_MUM,
+    LONG_SPEECH,
+    PROP_HANDLED,
+    SCENES,
+    THREE_PEOPLE,
+    TWO_HANDER,
+    VEO,
+    VOICE_OVER,
+    Scene,
+    plan,
+    scene_lines,
+)
 
 SINGLES = {Framing.MEDIUM_CLOSE, Framing.CLOSE_UP, Framing.OVER_THE_SHOULDER}
 
@@ -97,7 +114,7 @@ def test_an_exchange_is_covered_in_singles_and_over_the_shoulders_led_by_whoever
         if shot.camera.framing == Framing.OVER_THE_SHOULDER:
             listener = ({"HELKA", "ODD"} - set(shot.speakers)).pop()
             assert (listener, Prominence.SUPPORTING) in [(c.name, c.prominence) for c in shot.characters]
-    assert all(a.speakers != b.speakers for a, b in zip(every, every[1:]) if a.dialogue and b.dialogue)
+    assert all(a.speakers != b.speakers for a, b in pairwise(every) if a.dialogue and b.dialogue)
 
 
 def test_a_hushed_line_is_played_close():

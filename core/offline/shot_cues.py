@@ -55,7 +55,7 @@ _PRONOUN_OPENING = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNOREC
 
 def _forms(base: str) -> set[str]:
     """base, -s/-es, -ed/-d, -ing, with a doubled consonant where English doubles it (grip -> gripped)."""
-    stem = base[:-1] if base.endswith("e") else base
+    stem = base.removesuffix("e")
     double = base + base[-1] if re.search(r"[^aeiou][aeiou][bdgmnpt]$", base) else base
     return {base, f"{base}s", f"{base}es", f"{stem}ed", f"{base}d", f"{stem}ing", f"{double}ed", f"{double}ing",
             f"{base[:-1]}ies" if base.endswith("y") else base, f"{base[:-1]}ied" if base.endswith("y") else base}
@@ -138,7 +138,7 @@ def prop_changes(text: str, props: tuple[str, ...], cast: tuple[str, ...], subje
         doer = subject if opens_with_pronoun(sentence) else named[0] if named else None
         for prop in props_in(sentence, props):
             for change, verbs in _FAMILIES.items():
-                broken = change == "break" and re.search(rf"\b{_prop_pattern(prop)}\s+(?:{verbs})\b", sentence, re.I)
+                broken = change == "break" and re.search(rf"\b{_prop_pattern(prop)}\s+(?:{verbs})\b", sentence, re.IGNORECASE)
                 if broken or re.search(_handling(prop, verbs), sentence, re.IGNORECASE):
                     receiver = next((name for name in named if name != doer), None)
                     changes.append((change, prop, receiver if change == "give" else doer))
@@ -170,7 +170,7 @@ def _doer(before: str, cast: tuple[str, ...], subject: str | None) -> str | None
     if not named:
         return subject if opens_with_pronoun(before) and len(words(before)) <= 3 else None
     gap = before[before.upper().rfind(named[-1].split()[-1]) + len(named[-1].split()[-1]):]
-    if len(words(gap)) > 3 or re.search(r"\b(?:the|a|an|as|while|when|until|his|her|its|their)\b", gap, re.I):
+    if len(words(gap)) > 3 or re.search(r"\b(?:the|a|an|as|while|when|until|his|her|its|their)\b", gap, re.IGNORECASE):
         return None
     return named[-1]
 

@@ -19,10 +19,8 @@ from dataclasses import dataclass, field, replace
 from core.film.shots import DEFAULT_SHOT_SECONDS, MAX_SHOTS_PER_SCENE, Prominence, nearest_duration, shot_ids
 from core.offline import setups
 from core.offline.breakdown import Beat, Heading, break_down, read_heading
-from core.offline.coverage import (ACTION_WORDS_PER_SECOND, SPOKEN_WORDS_PER_SECOND, Guidance, Piece, cut,
-                                   read_guidance)
-from core.offline.shot_cues import (comings_and_goings, handled, names_in, opens_with_pronoun, prop_changes,
-                                    props_in)
+from core.offline.coverage import ACTION_WORDS_PER_SECOND, SPOKEN_WORDS_PER_SECOND, Guidance, Piece, cut, read_guidance
+from core.offline.shot_cues import comings_and_goings, handled, names_in, opens_with_pronoun, prop_changes, props_in
 from core.offline.text import split_sentences, title_case
 
 MAX_ACTION_CHARS = 4_000
