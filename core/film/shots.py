@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -321,7 +322,7 @@ def _line_number_problem(ids: list[str], drafts: list[ShotDraft], count: int) ->
     if missing:
         return f"dialogue line(s) {', '.join(map(str, missing))} are spoken in no shot"
     if numbers != sorted(numbers):
-        (first, early), (then, late) = next(pair for pair in zip(placed, placed[1:]) if pair[1][1] < pair[0][1])
+        (first, early), (then, late) = next(pair for pair in pairwise(placed) if pair[1][1] < pair[0][1])
         return f"the dialogue is out of script order: line {early} (in {first}) comes before line {late} (in {then})"
     return ""
 

@@ -73,7 +73,8 @@ def action(text: str, named: list[str], lead: str | None, in_view: list[str], in
                      _people(leads, others))
     framing, movement = _action_camera(text, leads + others, rng)
     background = [name for name in in_view if name not in named] if framing in _WIDE_FRAMINGS else []
-    note = f"on {title_case(lead)}" if lead and framing not in (Framing.WIDE, Framing.EXTREME_WIDE) else ""
+    seen = " and ".join(title_case(name) for name in (leads + others)[:2 if framing == Framing.TWO_SHOT else 1])
+    note = f"on {seen}" if seen and framing not in (Framing.WIDE, Framing.EXTREME_WIDE) else ""
     return Setup(CameraSpec(framing=framing, movement=movement, angle=angle(text), note=note[:200]),
                  _people(leads, others, background))
 
@@ -146,6 +147,8 @@ def nudged(setup: Setup, guidance: Guidance) -> Setup:
     elif guidance.static:
         movement = Movement.STATIC
     characters = setup.characters
-    if framing not in _WIDE_FRAMINGS | {Framing.TWO_SHOT, Framing.OVER_THE_SHOULDER}:
+    if framing in (Framing.CLOSE_UP, Framing.MEDIUM_CLOSE) and framing != camera.framing:
+        characters = [(name, p) for name, p in characters if p == Prominence.LEAD]  # pushed in: only the lead
+    elif framing not in _WIDE_FRAMINGS | {Framing.TWO_SHOT, Framing.OVER_THE_SHOULDER}:
         characters = [(name, p) for name, p in characters if p != Prominence.BACKGROUND]
     return Setup(camera.model_copy(update={"framing": framing, "movement": movement}), characters)

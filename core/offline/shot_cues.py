@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from core.film.shots import Angle
 from core.offline.names import TITLES
-from core.offline.text import STOPWORDS, split_sentences
+from core.offline.text import STOPWORDS, split_sentences, words
 
 _TAKE = "pick grab hold take lift carry clutch seize snatch cradle grip grasp".split()
 _LET_GO = "drop set put toss throw pocket leave lay".split()
@@ -26,7 +26,8 @@ _BREAK = "break smash shatter crush".split()
 _USE = """
 open close light pour drink raise lower turn twist catch squeeze wipe polish fill empty shake read unfold fold wind
 crank load unlock lock strike tap touch press uncork cork rub wrap examine inspect study check fix repair sharpen
-clean ring dial sign tear clasp swing aim point fire slam kick weigh stroke finger trim adjust unwrap hug
+clean ring dial sign tear clasp swing aim point fire slam kick weigh stroke finger trim adjust unwrap hug knead
+stir chop slice
 """.split()
 _IRREGULAR = {"held": "hold", "took": "take", "taken": "take", "caught": "catch", "threw": "throw", "thrown": "throw",
               "shook": "shake", "lit": "light", "drank": "drink", "wound": "wind", "struck": "strike", "tore": "tear",
@@ -48,13 +49,13 @@ _LOW = re.compile(r"\b(?:looks? up|looking up|up at|towers? over|towering|looms?
 _ENTER = re.compile(r"\b(?:enters?|entering|comes? in|walks? in|steps? in|arrives?|arriving|bursts? in|"
                     r"appears?|slips? in|hurries in|runs? in|climbs? in)\b", re.IGNORECASE)
 _EXIT = re.compile(r"\b(?:exits?|exiting|leaves(?! the \w+ (?:on|in|at|behind))|walks? out|goes out|steps? out|"
-                   r"disappears?|slips? out|storms? out|hurries out|runs? out|walks? away|is gone)\b", re.IGNORECASE)
+                   r"disappears?|vanish(?:es)?|slips? out|storms? out|hurries out|runs? out|walks? away|is gone)\b", re.IGNORECASE)
 _PRONOUN_OPENING = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 
 
 def _forms(base: str) -> set[str]:
     """base, -s/-es, -ed/-d, -ing, with a doubled consonant where English doubles it (grip -> gripped)."""
-    stem = base[:-1] if base.endswith("e") else base
+    stem = base.removesuffix("e")
     double = base + base[-1] if re.search(r"[^aeiou][aeiou][bdgmnpt]$", base) else base
     return {base, f"{base}s", f"{base}es", f"{stem}ed", f"{base}d", f"{stem}ing", f"{double}ed", f"{double}ing",
             f"{base[:-1]}ies" if base.endswith("y") else base, f"{base[:-1]}ied" if base.endswith("y") else base}
@@ -137,7 +138,7 @@ def prop_changes(text: str, props: tuple[str, ...], cast: tuple[str, ...], subje
         doer = subject if opens_with_pronoun(sentence) else named[0] if named else None
         for prop in props_in(sentence, props):
             for change, verbs in _FAMILIES.items():
-                broken = change == "break" and re.search(rf"\b{_prop_pattern(prop)}\s+(?:{verbs})\b", sentence, re.I)
+                broken = change == "break" and re.search(rf"\b{_prop_pattern(prop)}\s+(?:{verbs})\b", sentence, re.IGNORECASE)
                 if broken or re.search(_handling(prop, verbs), sentence, re.IGNORECASE):
                     receiver = next((name for name in named if name != doer), None)
                     changes.append((change, prop, receiver if change == "give" else doer))
@@ -152,11 +153,26 @@ def comings_and_goings(text: str, cast: tuple[str, ...], subject: str | None) ->
     for sentence in split_sentences(text):
         for pattern, found in ((_ENTER, entering), (_EXIT, leaving)):
             for match in pattern.finditer(sentence):
-                before = names_in(sentence[:match.start()], cast)
-                who = before[-1] if before else subject if opens_with_pronoun(sentence) else None
+                who = _doer(sentence[:match.start()], cast, subject)
                 if who and who not in found:
                     found.append(who)
     return entering, leaving
+
+
+def _doer(before: str, cast: tuple[str, ...], subject: str | None) -> str | None:
+    """Who does the verb that follows `before`: the last name, unless another subject comes between
+    ('Fenna waits as the island appears'); after 'and', whoever opens the sentence; the subject when the
+    sentence opens with a pronoun."""
+    named = names_in(before, cast)
+    if re.search(r"\band\s*$", before):  # 'Kofi runs to the river and vanishes': the sentence's subject
+        opener = next((name for name in named if before.lstrip(" \"'(").upper().startswith(name.upper())), None)
+        return opener or (subject if opens_with_pronoun(before) else None)
+    if not named:
+        return subject if opens_with_pronoun(before) and len(words(before)) <= 3 else None
+    gap = before[before.upper().rfind(named[-1].split()[-1]) + len(named[-1].split()[-1]):]
+    if len(words(gap)) > 3 or re.search(r"\b(?:the|a|an|as|while|when|until|his|her|its|their)\b", gap, re.IGNORECASE):
+        return None
+    return named[-1]
 
 
 def pace(text: str) -> str:

@@ -19,10 +19,8 @@ from dataclasses import dataclass, field, replace
 from core.film.shots import DEFAULT_SHOT_SECONDS, MAX_SHOTS_PER_SCENE, Prominence, nearest_duration, shot_ids
 from core.offline import setups
 from core.offline.breakdown import Beat, Heading, break_down, read_heading
-from core.offline.coverage import (ACTION_WORDS_PER_SECOND, SPOKEN_WORDS_PER_SECOND, Guidance, Piece, cut,
-                                   read_guidance)
-from core.offline.shot_cues import (comings_and_goings, handled, names_in, opens_with_pronoun, prop_changes,
-                                    props_in)
+from core.offline.coverage import ACTION_WORDS_PER_SECOND, SPOKEN_WORDS_PER_SECOND, Guidance, Piece, cut, read_guidance
+from core.offline.shot_cues import comings_and_goings, handled, names_in, opens_with_pronoun, prop_changes, props_in
 from core.offline.text import split_sentences, title_case
 
 MAX_ACTION_CHARS = 4_000
@@ -95,6 +93,7 @@ class _Shooting:
     beats: list[Beat]
     seed: int
     rng: random.Random = field(init=False)
+    ots_first: bool = field(init=False)  # the seed's choice: each speaker's first single is over the shoulder
     in_view: list[str] = field(init=False)
     holding: dict[str, str] = field(default_factory=dict)  # prop -> who holds it
     turns: dict[str, int] = field(default_factory=dict)  # speaker -> singles so far
@@ -188,7 +187,7 @@ class _Shooting:
             ots_turn = (count % 2 == 0) == self.ots_first
         setup = setups.nudged(setups.dialogue(piece.cues, partner, self.in_view, ots_turn), self.scene.guidance)
         self.spoke += speakers
-        self.subject, self.company = None, []
+        self.subject, self.company = None, speakers  # 'They laugh.' after an exchange: the ones who spoke
         self.in_view += [name for name in speakers if name not in self.in_view]
         flags = list(dict.fromkeys(f"{cue.speaker} {cue.off_screen}" for cue in piece.cues if cue.off_screen))
         seconds = piece.words / SPOKEN_WORDS_PER_SECOND
@@ -196,12 +195,13 @@ class _Shooting:
                            self._length(seconds, spoken=seconds), [], flags)
 
     def _partner(self, speakers: list[str], later: list[Piece]) -> str | None:
-        """Who a lone speaker talks to: the last other person who spoke in view, else the next, else anyone there."""
+        """Who a lone speaker talks to: the last other person who spoke in view, else the next one to speak, else
+        the only other person there."""
         speaker = speakers[0]
         before = [name for name in reversed(self.spoke) if name != speaker and name in self.in_view]
         after = [cue.speaker for piece in later for cue in piece.cues if cue.on_screen and cue.speaker != speaker]
         there = [name for name in self.in_view if name != speaker]
-        return next(iter(before + after + there), None)
+        return next(iter(before + after + (there if len(there) == 1 else [])), None)
 
     def _draft(self, action: str, numbers: list[int], setup: setups.Setup, seconds: int, props: list[str],
                flags: list[str]) -> dict:
