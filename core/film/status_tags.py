@@ -47,19 +47,20 @@ def _tag(key: str, looks: str, applies_to: str, cleared_by: str = "", replaces: 
 
 
 _PERSON_AND_THING = f"{CHARACTER} {PROP}"
-# 'time' is a jump of days or more: dirt, wet and fresh blood are gone by then; breakages and burns are not.
+# 'time' is a jump of days or more ("Three weeks later"): dirt, wet and fresh blood are gone by then; bruises,
+# bandages, breakages and burns are not (a creator clears those when the story says so).
 VOCABULARY: dict[str, StatusTag] = {tag.key: tag for tag in (
     _tag("muddy", "mud on clothes and boots", _PERSON_AND_THING, "wash change time", also="mud mud_covered"),
     _tag("soaked", "wet through: clothes clinging, hair dripping", _PERSON_AND_THING, "change dry time",
          also="wet drenched"),
     _tag("bloody", "blood on skin and clothes", _PERSON_AND_THING, "wash change time", also="blood bloodied"),
     _tag("torn_shirt", "shirt ripped at the sleeve or the front", CHARACTER, "change mend", also="torn ripped_shirt"),
-    _tag("bruised", "bruises on the face and arms", CHARACTER, "time", also="bruise black_eye"),
+    _tag("bruised", "bruises on the face and arms", CHARACTER, also="bruise black_eye"),
     _tag("burned", "scorch marks: singed cloth, blackened edges", f"{CHARACTER} {PROP} {LOCATION}",
          also="burnt scorched"),
     _tag("dusty", "a grey coat of dust on clothes and hair", _PERSON_AND_THING, "wash change time", also="dust"),
-    _tag("bandaged", "a white bandage over a wound", CHARACTER, "time", replaces="bloody", also="bandage"),
-    _tag("sweaty", "sweat on the face, damp patches on clothes", CHARACTER, "wash change time", also="sweating"),
+    _tag("bandaged", "a white bandage over a wound", CHARACTER, replaces="bloody", also="bandage"),
+    _tag("sweaty", "sweat on the face, damp patches on clothes", CHARACTER, "wash time", also="sweating"),
     _tag("snowy", "snow on shoulders, hair and ground", f"{CHARACTER} {LOCATION}", "dry time", also="snow"),
     _tag("oily", "black smears of oil and grease", _PERSON_AND_THING, "wash change time", also="greasy grease"),
     _tag("sooty", "soot-blackened face and hands", CHARACTER, "wash time", also="soot ash"),

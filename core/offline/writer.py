@@ -4,6 +4,7 @@
     beat_sheet        -> {"beats": [{"text", "label"}]}                 (beats.py)
     master_script     -> {"formatted_script"}                           (screenplay.py)
     asset_extraction  -> {"assets": [{"name", "asset_type", ...}]}      (assets.py)
+    visual_definition -> {"instances": [{"asset", "tags_added", ...}]}  (continuity.py)
 
 Each takes the request's structured inputs (plus "guidance") and a seed, and gives the same draft for
 the same inputs, every time.
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from core.offline.assets import extract_assets
 from core.offline.beats import write_beat_sheet
+from core.offline.continuity import read_tag_changes
 from core.offline.screenplay import write_master_script
 from core.offline.treatments import write_treatment
 
@@ -23,6 +25,7 @@ TASKS: dict[str, Callable[[dict, int], dict]] = {
     "beat_sheet": write_beat_sheet,
     "master_script": write_master_script,
     "asset_extraction": extract_assets,
+    "visual_definition": read_tag_changes,
 }
 
 
