@@ -7,8 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import InputRejected
-from core.film.continuity import (VOCABULARY, SceneTagChanges, TagChange, applies_to, carry_forward, describe_tag,
-                                  handed_on, inherited_from, normalize_tag, scene_changes, tags_cleared_by, tags_for)
+from core.film.continuity import (
+    VOCABULARY,
+    SceneTagChanges,
+    TagChange,
+    applies_to,
+    carry_forward,
+    describe_tag,
+    handed_on,
+    inherited_from,
+    normalize_tag,
+    scene_changes,
+    tags_cleared_by,
+    tags_for,
+)
 
 ASSETS = ("mara", "tomas", "lantern")
 TAGS = ("muddy", "soaked", "bloody", "glowing_eyes")
