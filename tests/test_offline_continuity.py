@@ -207,3 +207,9 @@ def test_the_reader_only_adds_known_tags_that_fit_and_only_clears_what_was_there
         assert set(instance["tags_cleared"]) <= set(inherited)
         assert not set(instance["tags_added"]) & (set(inherited) - set(instance["tags_cleared"]))
         assert instance["evidence"] or not (instance["tags_added"] or instance["tags_cleared"])
+
+
+def test_an_asset_without_a_name_still_gets_its_instance_in_place():
+    assets = [{"name": "", "asset_type": "character"}, {"name": "JONAH", "asset_type": "character"}]
+    result = read_tag_changes({"assets": assets, "action": ["Jonah slips in the mud."]}, 0)["instances"]
+    assert [(i["asset"], i["tags_added"]) for i in result] == [("", []), ("JONAH", ["muddy"])]

@@ -76,7 +76,7 @@ def read_tag_changes(inputs: dict, seed: int = 0) -> dict:
     Returns:
         {"instances": [...]}: one per asset, in the order given.
     """
-    assets = [asset for asset in inputs.get("assets") or [] if str(asset.get("name") or "").strip()]
+    assets = [{**asset, "name": str(asset.get("name") or "").strip()} for asset in inputs.get("assets") or []]
     action = [without_quotes(str(paragraph)) for paragraph in _action(inputs)]
     cast = cast_of(assets, "\n\n".join(action))
     scene = [_Instance(asset, frozenset(str(t) for t in raw.get("inherited_tags") or ()))
