@@ -16,12 +16,33 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.errors import InputRejected
-from core.film.status_tags import (VOCABULARY, StatusTag, applies_to, describe_tag, normalize_tag, replaced_by,
-                                   tags_cleared_by, tags_for)
+from core.film.status_tags import (
+    VOCABULARY,
+    StatusTag,
+    applies_to,
+    describe_tag,
+    normalize_tag,
+    replaced_by,
+    tags_cleared_by,
+    tags_for,
+)
 
-__all__ = ["VOCABULARY", "StatusTag", "TagChange", "SceneTagChanges", "applies_to", "carry_forward",
-           "describe_tag", "handed_on", "inherited_from", "normalize_tag", "replaced_by", "scene_changes",
-           "tags_cleared_by", "tags_for"]
+__all__ = [
+    "VOCABULARY",
+    "SceneTagChanges",
+    "StatusTag",
+    "TagChange",
+    "applies_to",
+    "carry_forward",
+    "describe_tag",
+    "handed_on",
+    "inherited_from",
+    "normalize_tag",
+    "replaced_by",
+    "scene_changes",
+    "tags_cleared_by",
+    "tags_for",
+]
 
 Tags = frozenset[str]
 _NOTHING: Mapping = MappingProxyType({})

@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 
 from core.film.screenplay import read_fountain
 from core.film.status_tags import LOCATION, applies_to, replaced_by, tags_cleared_by
-from core.offline.subjects import Asset, Mention, Story, after_preposition, cast_of, clauses, mentions
+from core.offline.attribution import clause_subjects, named_in, opens_clause, subject_of
+from core.offline.subjects import Asset, Mention, Story, cast_of, clauses, mentions
 from core.offline.tag_triggers import NEGATIONS, SUBSTANCE, SUBSTANCE_TAGS, TRIGGERS, Trigger
 from core.offline.text import split_sentences, without_quotes
 
-_CONNECTORS = frozenset("and then but as while whilst when so yet suddenly finally now later instead also still "
-                        "soon slowly quickly just again".split())
-_DETERMINERS = frozenset("the a an his her their its this that these those my your our".split())
-_NO_TAGS = re.compile(r"\b(?:no|without|skip|don'?t\s+add)\s+(?:continuity\s+|status\s+)?tags\b", re.I)
+_NO_TAGS = re.compile(r"\b(?:no|without|skip|don'?t\s+add)\s+(?:continuity\s+|status\s+)?tags\b", re.IGNORECASE)
 
 
 @dataclass
@@ -78,7 +76,7 @@ def read_tag_changes(inputs: dict, seed: int = 0) -> dict:
     Returns:
         {"instances": [...]}: one per asset, in the order given.
     """
-    assets = [asset for asset in inputs.get("assets") or [] if str(asset.get("name") or "").strip()]
+    assets = [{**asset, "name": str(asset.get("name") or "").strip()} for asset in inputs.get("assets") or []]
     action = [without_quotes(str(paragraph)) for paragraph in _action(inputs)]
     cast = cast_of(assets, "\n\n".join(action))
     scene = [_Instance(asset, frozenset(str(t) for t in raw.get("inherited_tags") or ()))
@@ -105,7 +103,7 @@ def _action(inputs: dict) -> list[str]:
 def _setting(cast: list[Asset], slug: str) -> tuple[Asset, ...]:
     """The scene's location: the location asset its slug names, else the only one present."""
     places = [asset for asset in cast if asset.asset_type == LOCATION]
-    named = [p for p in places if any(re.search(rf"\b{re.escape(a)}\b", slug, re.I) for a in p.aliases)]
+    named = [p for p in places if any(re.search(rf"\b{re.escape(a)}\b", slug, re.IGNORECASE) for a in p.aliases)]
     return tuple(named[:1] or places[:1])
 
 
@@ -122,7 +120,7 @@ class _Reading:
     def read(self, sentence: str, time_only: bool = False) -> None:
         found = mentions(sentence, self.cast)
         starts = clauses(sentence, found)
-        carried = _clause_subjects(sentence, found, starts, self.story)
+        carried = clause_subjects(sentence, found, starts, self.story)
         hits = sorted(((match.start(), not trigger.clears, n, trigger, match) for n, trigger in enumerate(TRIGGERS)
                        if not time_only or trigger.target == "everyone" for match in trigger.pattern.finditer(sentence)),
                       key=lambda hit: hit[:3])
@@ -135,8 +133,7 @@ class _Reading:
                 cleaning.append(match.span())
             targets = self._targets(trigger, match, sentence, found, starts[clause], carried[clause])
             self._apply(trigger, match, targets, _evidence(sentence))
-        people = [m.asset for m in found if m.asset and m.asset.asset_type == "character"]
-        self.story.hear(people, next((s for s in reversed(carried) if s), ()))
+        self.story.hear([m.asset for m in found if m.asset], next((s for s in reversed(carried) if s), ()))
 
     def _targets(self, trigger: Trigger, match: re.Match, sentence: str, found: list[Mention], clause: int,
                  carried: tuple[Asset, ...]) -> tuple[Asset, ...]:
@@ -146,10 +143,10 @@ class _Reading:
         if trigger.target == "location":
             named = tuple(m.asset for m in found if m.asset and m.asset.asset_type == LOCATION)
             return named or self.setting
-        subject = _subject(sentence, found, clause, match, fits, self.story) or (
-            tuple(a for a in carried if fits(a)) if _opens_clause(sentence, clause, match.start()) else ())
+        subject = subject_of(sentence, found, clause, match, fits, self.story) or (
+            tuple(a for a in carried if fits(a)) if opens_clause(sentence, clause, match.start()) else ())
         if "who" in match.re.groupindex and match.group("who") is not None:
-            named = _named(match, found, fits, subject, self.story, stop=not trigger.clears)
+            named = named_in(match, found, fits, subject, self.story, stop=not trigger.clears)
             return named or (subject if trigger.clears else ())
         return subject
 
@@ -174,116 +171,6 @@ def _cleared(trigger: Trigger, match: re.Match) -> frozenset[str]:
     named = SUBSTANCE.search(match.group()) if trigger.clears == "wash" else None
     tag = SUBSTANCE_TAGS.get(named.group().lower()) if named else None
     return frozenset({tag}) if tag in group else group
-
-
-def _subject(sentence: str, found: list[Mention], clause: int, match: re.Match, fits, story: Story
-             ) -> tuple[Asset, ...]:
-    """The first name (or resolved pronoun) before the trigger in its clause that the change can happen to;
-    'Drenched, Mara climbs out': the name right after an opening participle."""
-    before = [m for m in found if clause <= m.start < match.start()]
-    after = [m for m in found if m.start >= match.end() and not sentence[match.end():m.start].strip(" ,")]
-    if not before and sentence[match.end():match.end() + 1] == ",":
-        before = after[:1]
-    for group in _groups(sentence, before, found, clause, story):
-        chosen = tuple(asset for asset in group if fits(asset))
-        if chosen:
-            return chosen
-    return ()
-
-
-def _groups(sentence: str, candidates: list[Mention], found: list[Mention], clause: int, story: Story):
-    """Candidate subjects in order, names joined by 'and' or commas taken together ('Mara and Tomas')."""
-    usable = [m for m in candidates if _can_be_subject(m, sentence, found, clause)]
-    index = 0
-    while index < len(usable):
-        group = list(_resolved(usable[index], sentence, found, story))
-        while index + 1 < len(usable) and re.fullmatch(r"\s*(?:,\s*)?(?:and\s+)?|\s*,\s*", sentence[
-                usable[index].end:usable[index + 1].start]):
-            index += 1
-            group += _resolved(usable[index], sentence, found, story)
-        index += 1
-        yield tuple(dict.fromkeys(group))
-
-
-def _can_be_subject(mention: Mention, sentence: str, found: list[Mention], clause: int) -> bool:
-    """Not an object pronoun, not after a preposition, not an owner of a named thing ("Mara's lantern")."""
-    if mention.pronoun and mention.pronoun not in ("he", "she", "they"):
-        return False
-    if after_preposition(sentence, clause, mention.start):
-        return False
-    owned = next((m for m in found if m.asset and m.start > mention.end), None)
-    return not (mention.possessive and owned and len(sentence[mention.end:owned.start].split()) <= 2)
-
-
-def _resolved(mention: Mention, sentence: str, found: list[Mention], story: Story,
-              exclude: tuple[Asset, ...] = ()) -> tuple[Asset, ...]:
-    if mention.asset:
-        return (mention.asset,)
-    earlier = [m.asset for m in found if m.asset and m.start < mention.start]
-    return story.resolve(mention.pronoun, earlier, exclude)
-
-
-def _named(match: re.Match, found: list[Mention], fits, subject: tuple[Asset, ...], story: Story,
-           stop: bool) -> tuple[Asset, ...]:
-    """The assets a trigger's `who` names: 'Tomas' in 'pushes Tomas into the river', 'Mara and Tomas' in 'the
-    rain soaks Mara and Tomas', 'his' (the subject, when it fits) in 'rips his sleeve'; an added tag looks no
-    further than the first preposition."""
-    start, end = match.span("who")
-    text, chosen, previous = match.string, [], None
-    for mention in (m for m in found if start <= m.start < end):
-        if (stop and after_preposition(text, start, mention.start)) or (chosen and not _joined(text, previous, mention)):
-            break
-        chosen += _owner(mention, text, found, subject, story, fits)
-        previous = mention if chosen else None
-    return tuple(dict.fromkeys(chosen))
-
-
-def _joined(text: str, previous: Mention | None, mention: Mention) -> bool:
-    return previous is not None and re.fullmatch(r"\s*,?\s*(?:and\s+)?", text[previous.end:mention.start]) is not None
-
-
-def _owner(mention: Mention, text: str, found: list[Mention], subject: tuple[Asset, ...], story: Story,
-           fits) -> tuple[Asset, ...]:
-    """Who a name or pronoun in a trigger means; 'his' and 'her' are the subject's own when the gender fits."""
-    own = mention.pronoun in ("his", "her") and any(a.pronoun in (_gender(mention.pronoun), "") for a in subject)
-    people = subject if own else _resolved(mention, text, found, story, exclude=subject)
-    return tuple(asset for asset in people if fits(asset))
-
-
-def _gender(pronoun: str) -> str:
-    return "he" if pronoun in ("he", "him", "his", "himself") else "she"
-
-
-def _clause_subjects(sentence: str, found: list[Mention], starts: list[int], story: Story) -> list[tuple]:
-    """Each clause's subject, for a clause that opens on its verb ('then falls into the river')."""
-    subjects, last = [], story.subject
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(sentence)
-        own = next(iter(_groups(sentence, [m for m in found if start <= m.start < end
-                                           and _leads(sentence, start, m.start)], found, start, story)), ())
-        last = own or (last if _verb_first(sentence[start:end]) else ())
-        subjects.append(last)
-    return subjects
-
-
-def _leads(sentence: str, clause: int, position: int) -> bool:
-    """Whether a name opens its clause: only connectors, determiners or an introductory phrase come before."""
-    before = sentence[clause:position].rsplit(",", 1)[-1]
-    return all(w.lower() in _CONNECTORS | _DETERMINERS or w.lower().endswith("ly") for w in re.findall(r"\w+", before))
-
-
-def _verb_first(clause: str) -> bool:
-    """'then slips in the mud', 'Slips.': a clause with no subject of its own."""
-    words = [w for w in re.findall(r"[\w'’-]+", clause) if w.lower() not in _CONNECTORS]
-    if not words or words[0].lower() in _DETERMINERS:
-        return False
-    second = words[1] if len(words) > 1 else ""
-    return not (words[0][0].isupper() and re.fullmatch(r"[a-z]+(?:s|ed)", second))  # 'Jonah slips'
-
-
-def _opens_clause(sentence: str, clause: int, position: int) -> bool:
-    return all(w.lower() in _CONNECTORS or w.lower().endswith("ly") for w in re.findall(r"\w+",
-                                                                                        sentence[clause:position]))
 
 
 def _negated(sentence: str, clause: int, position: int) -> bool:

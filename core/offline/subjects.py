@@ -20,16 +20,16 @@ to at in on into onto from with without behind beside besides near by for of tow
 through around against among between beyond inside outside upon like than about along beneath below above
 """.split())
 _SUBJECT_PRONOUNS = frozenset("he she they".split())
-_PRONOUNS = _SUBJECT_PRONOUNS | frozenset("him her his their them himself herself themselves".split())
+_PRONOUNS = _SUBJECT_PRONOUNS | frozenset("it him her his their them himself herself themselves".split())
 _CLAUSE_BREAK = re.compile(r"\s*[;:—–]\s*|\s+-\s+|,?\s+(?:and\s+then|and|but|then|as|while|whilst|when|whereupon|"
                            r"until|before|after|because|so|though|although|yet)\s+|,\s+(?=(?:[A-Z][\w'’-]+|he|she|"
                            r"they)\s+[a-z]+(?:s|ed)\b)")
-_HE_WORDS = (re.compile(r"\b(?:he|him|his|himself)\b", re.I),
+_HE_WORDS = (re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE),
              re.compile(r"\b(?:\w*(?<!wo)men|\w*(?<!wo)man|boy|father|son|husband|brother|uncle|grandfather|"
-                        r"nephew|king|prince)\b", re.I))
-_SHE_WORDS = (re.compile(r"\b(?:she|her|hers|herself)\b", re.I),
+                        r"nephew|king|prince)\b", re.IGNORECASE))
+_SHE_WORDS = (re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE),
               re.compile(r"\b(?:\w*women|\w*woman|girl|mother|daughter|wife|sister|aunt|grandmother|niece|queen|"
-                         r"princess)\b", re.I))
+                         r"princess)\b", re.IGNORECASE))
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def mentions(sentence: str, cast: list[Asset]) -> list[Mention]:
     found: list[Mention] = []
     taken: set[int] = set()
     spans = sorted(((match.start(), match.end(), asset) for asset in cast for alias in asset.aliases
-                    for match in re.finditer(rf"(?<![\w'’-]){re.escape(alias)}(?![\w-])", sentence, re.I)),
+                    for match in re.finditer(rf"(?<![\w'’-]){re.escape(alias)}(?![\w-])", sentence, re.IGNORECASE)),
                    key=lambda span: (span[0], -span[1]))
     for start, end, asset in spans:
         if not taken & set(range(start, end)):
@@ -144,22 +144,25 @@ class Story:
 
     def resolve(self, pronoun: str, earlier: list[Asset], exclude: tuple[Asset, ...] = ()) -> tuple[Asset, ...]:
         """Who a pronoun means: the last named of its gender, else the last named whose gender isn't known;
-        'they' is the last group named together."""
+        'they' is the last group named together, 'it' the last prop named."""
         if pronoun in ("they", "them", "their", "themselves"):
             return self.group
+        recent = [a for a in [*self.named, *earlier] if a not in exclude]
+        if pronoun == "it":
+            return tuple(a for a in recent if a.asset_type == "prop")[-1:]
         gender = "he" if pronoun in ("he", "him", "his", "himself") else "she"
-        people = [a for a in [*self.named, *earlier] if a.asset_type == "character" and a not in exclude]
+        people = [a for a in recent if a.asset_type == "character"]
         for wanted in (gender, ""):
             match = next((a for a in reversed(people) if a.pronoun == wanted), None)
             if match:
                 return (match,)
         return ()
 
-    def hear(self, characters: list[Asset], subject: tuple[Asset, ...]) -> None:
-        """After a sentence: its characters are the latest named, its subject the latest talked about."""
-        for character in [*characters, *subject]:
-            self.named = [a for a in self.named if a != character] + [character]
-        together = tuple(dict.fromkeys(characters))
+    def hear(self, named: list[Asset], subject: tuple[Asset, ...]) -> None:
+        """After a sentence: what it named is the latest named, its subject the latest talked about."""
+        for asset in [*named, *subject]:
+            self.named = [a for a in self.named if a != asset] + [asset]
+        together = tuple(dict.fromkeys(a for a in named if a.asset_type == "character"))
         if len(subject) > 1 or len(together) > 1:
             self.group = subject if len(subject) > 1 else together
         if subject:

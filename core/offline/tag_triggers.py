@@ -77,7 +77,7 @@ _ADDING = (
        r"dripping\s+wet|wet\s+through|wet\s+to\s+the\s+(?:skin|bone)|(?:is|are|gets?|got)\s+wet)\b"
        r"(?!\s+(?:in|with|through\s+with)\s+(?:his\s+own\s+|her\s+own\s+)?(?:sweat|blood|oil|grease|mud))", "soaked"),
     _t(rf"\b(?:rain|downpour|storm|spray|waves?|surf|water|sea|river|bucket\s+of\s+water)\s+(?:soaks|drenches|"
-       rf"douses|swamps|engulfs|crashes\s+over|breaks\s+over|washes\s+over|sweeps\s+over|pours\s+over)\s+{_REST}",
+       rf"douses|swamps|engulfs|lashes|batters|pelts|beats\s+down\s+on|crashes\s+over|breaks\s+over|washes\s+over|sweeps\s+over|pours\s+over)\s+{_REST}",
        "soaked"),
     _t(r"\b(?:caught\s+in\s+(?:the\s+|a\s+)?(?:rain|downpour|storm|cloudburst)|in\s+the\s+(?:pouring|driving)\s+"
        r"rain|in\s+the\s+downpour)\b", "soaked"),
@@ -88,8 +88,8 @@ _ADDING = (
        rf"skinned|slashes|slashed|opens?|opened)\s+(?:open\s+)?{_OWNER}\s+(?:[\w-]+\s+)?{_BODY}\b", "bloody"),
     _t(r"\b(?:is|are|gets?|got|was|were|lies|lay)\s+(?:badly\s+|deeply\s+)?(?:cut|wounded|stabbed|shot|slashed)\b",
        "bloody"),
-    _t(r"\b(?:covered|spattered|splattered|smeared|soaked|streaked|stained|drenched|slick|dripping)\s+(?:in|with)\s+"
-       r"(?:his\s+own\s+|her\s+own\s+|their\s+own\s+)?blood\b", "bloody"),
+    _t(r"\b(?:(?:covered|spattered|splattered|smeared|soaked|streaked|stained|drenched|slick|dripping)\s+(?:in|with)|"
+       r"in\s+a\s+pool\s+of)\s+(?:his\s+own\s+|her\s+own\s+|their\s+own\s+)?blood\b", "bloody"),
     _t(rf"\bblood\s+(?:runs|ran|trickles|trickled|drips|dripped|seeps|seeped|pours|poured|streams|streamed|oozes|"
        rf"oozed|wells|welled|spills|blooms|spreads|flows|stains|soaks|spatters|covers|on|from|across|over)\s+"
        rf"(?:(?:from|down|over|across|through|into|on)\s+)?{_OWNER}", "bloody"),
@@ -159,23 +159,26 @@ _ADDING = (
     _t(r"\b(?:smoke|fumes)\s+(?:fills|filled|billows|billowed|pours|poured|chokes|choked|hangs|hung|curls|drifts|"
        r"thickens|rolls|spreads|seeps)\b|\b(?:filled|thick|choked|hazy|heavy)\s+with\s+smoke\b|\bsmoke-filled\b",
        "smoky", target="location"),
-    _t(rf"\b(?:water|floodwater|seawater|the\s+river|the\s+sea|the\s+tide|rainwater)\s+(?:floods|flooded|fills|filled|"
-       rf"pours\s+in(?:to)?|poured\s+in(?:to)?|rushes\s+in(?:to)?|surges\s+in(?:to)?|covers\s+the\s+floor|rises)\b|"
-       rf"\b(?:is|are|lies|stands)\s+(?:flooded|under\s+water|awash)\b", "flooded", target="location"),
+    _t(r"\b(?:water|floodwater|seawater|the\s+river|the\s+sea|the\s+tide|rainwater)\s+(?:floods|flooded|fills|filled|"
+       r"pours\s+in(?:to)?|poured\s+in(?:to)?|rushes\s+in(?:to)?|surges\s+in(?:to)?|covers\s+the\s+floor|rises)\b|"
+       r"\b(?:is|are|lies|stands)\s+(?:flooded|under\s+water|awash)\b", "flooded", target="location"),
 )
 
 _CLEARING = (
-    _t(rf"\b(?:washes|washed|washing|wash|scrubs|scrubbed|rinses|rinsed|cleans|cleaned|sluices|sluiced|wipes|wiped|"
-       rf"hoses|hosed)(?=\s*$|\s*[.,;:!?]|\s+(?:off|away|up|down|clean|{_SELF}|the\s+{_DIRT}|his|her|their|"
+    _t(rf"\b(?:washes|washed|washing|wash|scrubs|scrubbed|rinses|rinsed|cleans|cleaned|sluices|sluiced|hoses|hosed)"
+       rf"(?=\s*$|\s*[.,;:!?]|\s+(?:off|away|up|down|clean|{_SELF}|the\s+{_DIRT}|his|her|their|"
        rf"[A-Z][\w’'-]*['’]s)\b)(?P<who>[^,.;:!?]{{0,40}})", clears="wash"),
+    # wiping is cleaning only when it says what comes off: 'wipes the blood away', not 'wipes her eyes'
+    _t(rf"\b(?:wipes|wiped|wiping|sponges|sponged)(?=\s+(?:off|away|clean|the\s+{_DIRT})\b)(?P<who>[^,.;:!?]{{0,40}})",
+       clears="wash"),
     _t(r"\b(?:showers|showered|bathes|bathed|takes\s+a\s+(?:shower|bath)|took\s+a\s+(?:shower|bath)|(?:steps|climbs|"
        r"sinks|lies)\s+(?:into|in)\s+(?:the|a)\s+(?:shower|bath|tub)|stands\s+under\s+the\s+shower|gets?\s+cleaned\s+up)"
        r"\b", clears="wash"),
-    _t(rf"\b(?:changes|changed|changing|change)\s+(?:into|out\s+of|clothes|(?:his|her|their)\s+(?:clothes|shirt|dress|"
-       rf"blouse|coat|jacket|trousers|outfit|uniform))\b|\b(?:puts|put|pulls|pulled|slips|slipped|shrugs|shrugged|"
-       rf"gets|got)\s+(?:on|into)\s+(?:a\s+|some\s+|her\s+|his\s+|their\s+)?(?:clean|fresh|dry|new|spare|borrowed)\b|"
-       rf"\b(?:gets|got)\s+changed\b|\b(?:in|wearing)\s+(?:clean|fresh|dry|new)\s+(?:clothes|shirt|dress|outfit|"
-       rf"things)\b", clears="change", types=CHARACTER),
+    _t(r"\b(?:changes|changed|changing|change)\s+(?:into|out\s+of|clothes|(?:his|her|their)\s+(?:clothes|shirt|dress|"
+       r"blouse|coat|jacket|trousers|outfit|uniform))\b|\b(?:puts|put|pulls|pulled|slips|slipped|shrugs|shrugged|"
+       r"gets|got)\s+(?:on|into)\s+(?:a\s+|some\s+|her\s+|his\s+|their\s+)?(?:clean|fresh|dry|new|spare|borrowed)\b|"
+       r"\b(?:gets|got)\s+changed\b|\b(?:in|wearing)\s+(?:clean|fresh|dry|new)\s+(?:clothes|shirt|dress|outfit|"
+       r"things)\b", clears="change", types=CHARACTER),
     _t(rf"\b(?:dries|dried|drying|towels|towelled|toweled|towelling|toweling)\s+(?:{_SELF}\s+)?(?:off|down|dry|"
        rf"{_SELF}|(?:his|her|their)\s+hair)\b|\b(?:warms?|warmed|warming|sits|sat|sitting|huddles|huddled|crouches|"
        rf"crouched|steams|steaming|thaws|thawed|dries|dried|drying|kneels|knelt)\s+(?:[\w'’-]+\s+){{0,3}}?(?:by|beside|"
@@ -193,7 +196,7 @@ _BANDAGE = (
     _t(rf"\b(?:bandages|bandaged|binds|bound|wraps|wrapped|dresses|dressed|straps|strapped)\s+(?:up\s+)?"
        rf"(?:(?:the|a)\s+(?:wound|cut|gash)\s+on\s+)?{_OWNER}\s+(?:[\w-]+\s+){{0,2}}?(?:wounds?|cuts?|gash|{_BODY})\b",
        "bandaged"),
-    _t(rf"\b(?:bandages|bandaged|binds|dresses|dressed)\s+(?:up\s+)?the\s+(?:wound|cut|gash)\b", "bandaged"),
+    _t(r"\b(?:bandages|bandaged|binds|dresses|dressed)\s+(?:up\s+)?the\s+(?:wound|cut|gash)\b", "bandaged"),
     _t(rf"\b(?:a\s+|the\s+)?bandages?\s+(?:on|around|round|over)\s+{_OWNER}|\b(?:bandaged|in\s+bandages|"
        rf"wrapped\s+in\s+bandages)\b", "bandaged"),
 )
