@@ -33,9 +33,10 @@ class Standing(_Body):
         return x, self.hip_y - self.tall * (0.02 if reach else -0.04)
 
 
-def figure_rng(name: str, description: str) -> random.Random:
-    """The seeded choices for one character's figure, so it is drawn the same in every frame."""
-    digest = hashlib.sha256(f"{name}\n{description}".encode()).digest()
+def figure_rng(name: str) -> random.Random:
+    """The seeded choices for one character's figure (its build's small variations, where its marks fall), by
+    name alone, so it is drawn the same in every frame and a change of clothes doesn't reshape it."""
+    digest = hashlib.sha256(f"figure\n{name}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 

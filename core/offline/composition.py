@@ -129,7 +129,7 @@ def _figure(picture: Picture, setup: Setup, player: Player, window: Window, size
     if x + tall < 0 or x - tall > size[0] or ground - tall > size[1]:
         picture.boxes[player.name] = None
         return None
-    rng = figure_rng(player.name, player.description)
+    rng = figure_rng(player.name)
     body = standing(player.look, x, ground, tall, player.facing, rng)
     shade = ImageDraw.Draw(picture.image, "RGBA")
     spread = tall * 0.22

@@ -75,6 +75,7 @@ def render_frame(subject: dict, width: int = 1024, height: int = 576, seed: int 
     caption(draw, (0, size[1], width, height), subject, camera, setup.palette, _undrawn(subject))
     draw.rectangle((0, 0, width - 1, height - 1), outline=setup.palette.ink, width=max(1, width // 320))
     layout = _layout(subject, camera, setup, marks, shot, picture.boxes)
+    layout["picture"] = list(size)  # the boxes' frame of reference: the picture above the caption band
     info = PngImagePlugin.PngInfo()
     info.add_text(LAYOUT_KEY, json.dumps(layout, sort_keys=True, separators=(",", ":")))
     buffer = io.BytesIO()

@@ -24,6 +24,9 @@ def caption(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], subject: 
     heading = " · ".join(part for part in (_clean(subject.get("shot_id")) or "shot",
                                            (_clean(subject.get("frame_type")) or "start").upper(),
                                            _clean(subject.get("camera")) or camera.text) if part)
+    note = ("not drawn: " + ", ".join(undrawn)) if undrawn else ""
+    if not room and note:  # no second line in a thin band: the note follows the heading
+        heading = f"{heading} · {note}"
     tag = f"offline frame · {style_preset(subject.get('style')).title.lower()}"
     small = font(max(7, band // 5))
     tag_width = draw.textlength(tag, font=small) if room else 0
@@ -33,7 +36,7 @@ def caption(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], subject: 
         return
     draw.text((right - pad - tag_width, top + pad), tag,
               fill=rgb(contrasting(palette.paper, palette.accent, palette.text)), font=small)
-    details = [_clean(subject.get("action")), ("not drawn: " + ", ".join(undrawn)) if undrawn else _cast(subject)]
+    details = [_clean(subject.get("action")), note or _cast(subject)]
     y = top + pad + band // 3 + pad // 2
     for line in [part for part in details if part][:2]:
         if y + band // 5 > bottom:
