@@ -51,12 +51,9 @@ def standing(look: FigureLook, cx: float, ground: float, tall: float, facing: in
 
 def figure_layer(size: tuple[int, int], palette: Palette, line: int, body: Standing, look: FigureLook,
                  facing: int, rng: random.Random) -> Image.Image:
-    """The figure alone on a transparent layer the size of the picture, with a shadow at its feet."""
+    """The figure alone on a transparent layer the size of the picture."""
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     pen = Pen(ImageDraw.Draw(layer, "RGBA"), palette, line, rng)
-    spread = body.tall * 0.22
-    pen.oval((body.cx - spread, body.ground - body.tall * 0.025, body.cx + spread, body.ground + body.tall * 0.025),
-             pen.tone(0.55), outline=False)
     _dress(pen, body, look)
     _profile(pen, body, facing)
     return layer

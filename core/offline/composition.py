@@ -47,7 +47,6 @@ class Player:
     """A character on their mark: who, where they stand (set units), how they look, what state they are in."""
 
     name: str
-    description: str
     stand: Stand
     facing: int
     look: FigureLook

@@ -18,7 +18,6 @@ always give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import random
@@ -26,15 +25,14 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw, PngImagePlugin, UnidentifiedImageError
 
-from core.film.shots import CameraSpec, Framing, Movement
+from core.film.shots import CameraSpec
 from core.film.style import Palette, line_weight, mix, palette_for
-from core.offline.blocking import Mark, actor, after_action, block, cast_key, lead_index, stepped
-from core.offline.composition import Coverage, Player, Setup, compose
-from core.offline.framing import camera_path, depth, stand, window_for
+from core.offline.blocking import Mark, cast_key
+from core.offline.composition import Coverage, Setup, compose
 from core.offline.hand_props import PROP_TAGS
 from core.offline.looks import SetLook, set_look
 from core.offline.slate import caption
-from core.offline.wardrobe import figure_look
+from core.offline.staging import characters_of, frame_type, props_of, seeded, stage
 from core.offline.wear import FIGURE_MARKS, split_tags
 
 LAYOUT_KEY = "aiuteur-layout"
@@ -45,7 +43,6 @@ _HORIZONS = {"forest": 0.55, "street": 0.45, "skyline": 0.72, "road": 0.5, "fiel
              "headland": 0.55}  # where each exterior's drawing puts its horizon; interiors' vanishing point is 0.42
 _TIME_TINTS = {"night": ("#1c2448", 0.3), "dusk": ("#f2955a", 0.18), "dawn": ("#f7c9a8", 0.14)}
 _PLACE_TINTS = ("#c9a66b", "#6b8fc9", "#7fae7a", "#c97a6b", "#9a7fc9", "#6bb8c9", "#c9c06b", "#a0a0a0")
-_MOVES_ACTOR = frozenset({Movement.STATIC, Movement.HANDHELD})
 
 
 def render_frame(subject: dict, width: int = 1024, height: int = 576, seed: int = 0,
@@ -67,14 +64,14 @@ def render_frame(subject: dict, width: int = 1024, height: int = 576, seed: int 
     size = (width, height - band)
     camera = CameraSpec.parse(str(subject.get("camera") or ""))
     setup = _setup(subject, earlier, seed, size[1])
-    marks, shot, players = _block_and_shoot(subject, camera, setup, earlier, seed, size[1] / size[0])
-    picture = compose(setup, players, _props(subject), shot, size)
+    staged = stage(subject, camera, setup, _kept_marks(earlier), seed, size[1] / size[0])
+    picture = compose(setup, staged.players, props_of(subject), staged.coverage, size)
     image = Image.new("RGB", (width, height), setup.palette.paper)
     image.paste(picture.image, (0, 0))
     draw = ImageDraw.Draw(image, "RGBA")
     caption(draw, (0, size[1], width, height), subject, camera, setup.palette, _undrawn(subject))
     draw.rectangle((0, 0, width - 1, height - 1), outline=setup.palette.ink, width=max(1, width // 320))
-    layout = _layout(subject, camera, setup, marks, shot, picture.boxes)
+    layout = _layout(subject, camera, setup, staged.marks, staged.coverage, picture.boxes)
     layout["picture"] = list(size)  # the boxes' frame of reference: the picture above the caption band
     info = PngImagePlugin.PngInfo()
     info.add_text(LAYOUT_KEY, json.dumps(layout, sort_keys=True, separators=(",", ":")))
@@ -99,11 +96,6 @@ def frame_layout(png: bytes | None) -> dict | None:
     return layout if isinstance(layout, dict) else None
 
 
-def _digest(*parts: object) -> int:
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
-
-
 def _place(subject: dict) -> tuple[str, str]:
     """The set's name and description: the location's, else the scene heading's."""
     location = subject.get("location") if isinstance(subject.get("location"), dict) else {}
@@ -121,7 +113,7 @@ def _setup(subject: dict, earlier: dict | None, seed: int, picture_height: int) 
     style, notes = subject.get("style"), str(subject.get("style_notes") or "")
     same = bool(earlier) and cast_key(earlier.get("location")) == cast_key(name)
     set_seed = _kept_int(earlier, "set_seed") if same else None
-    set_seed = set_seed if set_seed is not None else _digest("set", name, description, style, seed)
+    set_seed = set_seed if set_seed is not None else seeded("set", name, description, style, seed)
     palette = _kept_palette(earlier) if same else None
     palette = palette or location_palette(palette_for(style, notes), look, name)
     horizon = _kept_float(earlier, "horizon") if same else None
@@ -133,7 +125,7 @@ def _setup(subject: dict, earlier: dict | None, seed: int, picture_height: int) 
 def location_palette(base: Palette, look: SetLook, name: str) -> Palette:
     """The locked style's palette as one location sees it: the time of day's light and the place's own cast."""
     tint, amount = _TIME_TINTS.get(look.time, (None, 0.0))
-    hue = _PLACE_TINTS[_digest("place", cast_key(name)) % len(_PLACE_TINTS)]
+    hue = _PLACE_TINTS[seeded("place", cast_key(name)) % len(_PLACE_TINTS)]
 
     def lit(color: str, weight: float) -> str:
         return mix(mix(color, tint, amount * weight) if tint else color, hue, 0.16 * weight)
@@ -178,76 +170,10 @@ def _kept_marks(earlier: dict | None) -> dict[str, tuple[float, int]]:
     return kept
 
 
-def _characters(subject: dict) -> list[dict]:
-    return [c for c in subject.get("characters") or [] if isinstance(c, dict) and str(c.get("name") or "").strip()]
-
-
-def _props(subject: dict) -> list[dict]:
-    return [p for p in subject.get("props") or [] if isinstance(p, dict)]
-
-
-def _block_and_shoot(subject: dict, camera: CameraSpec, setup: Setup, earlier: dict | None, seed: int,
-                     aspect: float):
-    """The marks this frame shows, the camera's coverage of them, and the players on those marks."""
-    characters = _characters(subject)
-    names = [cast_key(c.get("name")) for c in characters]
-    marks = block(characters, _kept_marks(earlier), random.Random(_digest("block", setup.name, names, seed)))
-    looks = [figure_look(str(c.get("description") or "")) for c in characters]
-    lead = lead_index(characters)
-    partner = _partner(marks, lead)
-    stands = _stands(marks, looks, camera, setup, lead, partner, aspect)
-    lead_stand = stands[lead] if lead is not None else None
-    window = window_for(camera.framing, lead_stand, stands[partner] if partner is not None else None,
-                        marks[lead].facing if lead is not None else 1, stands, camera.movement)
-    target = (lead_stand.head_x, lead_stand.head_y) if lead_stand and camera.framing != Framing.INSERT else (
-        window.x + window.w / 2, window.y + window.w / 2)
-    step = min(0.08, max(0.03, window.w * 0.3))
-    start, end = camera_path(window, camera.movement, target, random.Random(_digest("camera", seed)), step)
-    if str(subject.get("frame_type") or "start").lower() == "end":
-        marks = _ended(marks, camera.movement, str(subject.get("action") or ""), lead, step)
-        stands = _stands(marks, looks, camera, setup, lead, partner, aspect)
-        start = end
-    players = [Player(mark.name, str(characters[i].get("description") or ""), stands[i], mark.facing, looks[i],
-                      list(characters[i].get("tags") or []), i == lead) for i, mark in enumerate(marks)]
-    shoulder = None
-    if camera.framing == Framing.OVER_THE_SHOULDER and players:
-        shoulder = players[partner] if partner is not None else players[lead]
-    hands = "hand" in f"{camera.note} {subject.get('action') or ''}".lower()
-    return marks, Coverage(camera.framing, start, shoulder, hands), players
-
-
-def _partner(marks: list[Mark], lead: int | None) -> int | None:
-    """The second character a two-shot or over-the-shoulder needs: the most prominent after the lead."""
-    order = ("lead", "supporting", "background")
-    others = [i for i, mark in enumerate(marks) if i != lead]
-    return min(others, key=lambda i: (order.index(marks[i].prominence), i)) if others else None
-
-
-def _stands(marks, looks, camera: CameraSpec, setup: Setup, lead: int | None, partner: int | None,
-            aspect: float) -> list:
-    side_by_side = camera.framing in (Framing.TWO_SHOT, Framing.OVER_THE_SHOULDER)
-    stands = []
-    for i, mark in enumerate(marks):
-        prominence = "lead" if side_by_side and i in (lead, partner) else mark.prominence
-        stands.append(stand(mark.x, depth(prominence, camera.framing), setup.horizon, looks[i].height,
-                            camera.angle.value, looks[i].stoop * mark.facing, aspect))
-    return stands
-
-
-def _ended(marks: list[Mark], movement: Movement, action: str, lead: int | None, step: float) -> list[Mark]:
-    """The marks at the end of the shot: a tracked subject has moved on; a held shot shows the action's change."""
-    if movement == Movement.TRACKING and lead is not None:
-        mark = marks[lead]
-        return [replace(mark, x=stepped(mark.x, mark.facing, step)) if i == lead else m for i, m in enumerate(marks)]
-    if movement in _MOVES_ACTOR:
-        return after_action(marks, action, actor(marks, action, lead))
-    return marks
-
-
 def _undrawn(subject: dict) -> list[str]:
     """Every status tag the frame could not draw, as "NAME: tag"."""
     found = []
-    for things, drawable in ((_characters(subject), frozenset(FIGURE_MARKS)), (_props(subject), PROP_TAGS)):
+    for things, drawable in ((characters_of(subject), frozenset(FIGURE_MARKS)), (props_of(subject), PROP_TAGS)):
         for thing in things:
             for tag in split_tags(thing.get("tags") or [], drawable)[1]:
                 found.append(f"{' '.join(str(thing.get('name') or '').split())}: {tag}")
@@ -257,8 +183,7 @@ def _undrawn(subject: dict) -> list[str]:
 def _layout(subject: dict, camera: CameraSpec, setup: Setup, marks: list[Mark], shot: Coverage,
             boxes: dict) -> dict:
     return {
-        "version": 1, "shot_id": str(subject.get("shot_id") or ""), "frame_type": str(subject.get("frame_type") or
-                                                                                      "start").lower(),
+        "version": 1, "shot_id": str(subject.get("shot_id") or ""), "frame_type": frame_type(subject),
         "location": setup.name, "palette": setup.palette.colors(), "horizon": setup.horizon,
         "set_seed": setup.set_seed,
         "camera": {"framing": camera.framing.value, "movement": camera.movement.value, "angle": camera.angle.value},

@@ -58,9 +58,11 @@ def split_tags(tags: list, drawable: frozenset[str] | set[str]) -> tuple[list[st
 
 
 def _on(layer: Image.Image, paint: Callable[[ImageDraw.ImageDraw], None]) -> Image.Image:
-    """Marks that `paint` draws, kept only where the layer is opaque (on the figure or prop, never beside it)."""
-    marked = layer.copy()
-    paint(ImageDraw.Draw(marked, "RGBA"))
+    """Marks that `paint` draws, laid over the layer (translucent ones blend) and kept only where the layer is
+    opaque: on the figure or prop, never beside it."""
+    marks = Image.new("RGBA", layer.size, (0, 0, 0, 0))
+    paint(ImageDraw.Draw(marks))
+    marked = Image.alpha_composite(layer, marks)
     marked.putalpha(layer.getchannel("A"))
     return marked
 
@@ -122,7 +124,7 @@ def _bloody(layer, body, look, palette, rng):
     x, top, size = _face(body)
 
     def marks(draw: ImageDraw.ImageDraw) -> None:
-        _blots(draw, rng, _torso(body), 6, body.tall * 0.025, _BLOOD)
+        _blots(draw, rng, _torso(body), 6, body.tall * 0.018, _BLOOD)
         draw.line([(x - size * 0.25, top + size * 0.45), (x - size * 0.18, top + size * 0.8)], fill=_BLOOD,
                   width=max(2, round(size * 0.08)))
         hx, hy = body.hand(1, look.cane)
@@ -132,7 +134,7 @@ def _bloody(layer, body, look, palette, rng):
 
 
 def _torn(layer, body, look, palette, rng):
-    left, top, right, bottom = _torso(body)
+    _, top, _, bottom = _torso(body)
     cx, cy = body.cx + body.lean * 0.7 + rng.uniform(-0.2, 0.2) * body.shoulders, top + (bottom - top) * 0.4
     half, depth = body.shoulders * 0.55, (bottom - top) * 0.16
     upper = [(cx - half + 2 * half * step / 6, cy - depth * (0.2 + 0.8 * (step % 2))) for step in range(7)]
