@@ -5,13 +5,14 @@ places, facing and palette. Pure: Pillow pixel statistics on texts written here,
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat, PngImagePlugin
 
-from core.film.shots import Framing, Movement
+from core.film.shots import Angle, Framing, Movement
 from core.offline.frames import LAYOUT_KEY, frame_layout, render_frame
 from core.providers.base import ImageRequest
 from core.providers.offline import OfflineImageProvider
@@ -85,6 +86,10 @@ def _pixels_like(image: Image.Image, color: tuple[int, int, int], tolerance: int
     return _count(ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2]))
 
 
+def _centre(box: list[float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
 def _mean_distance(first: bytes, second: bytes) -> float:
     a, b = ImageStat.Stat(_picture(first)).mean, ImageStat.Stat(_picture(second)).mean
     return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
@@ -129,6 +134,20 @@ def test_a_close_up_fills_the_frame_with_head_and_shoulders():
     assert box[2] - box[0] > 0.4 and box[3] == 1.0
 
 
+@pytest.mark.parametrize("facing, side", [("right", "left"), ("left", "right")])
+def test_a_close_up_leaves_looking_room_in_front_of_the_face(facing, side):
+    prior = _prior_layout({"ODILE": (0.5, facing)})
+    centre = _centre(_lead_box(_render(_subject(camera=_camera("close-up"), characters=[ODILE]), prior=prior)))[0]
+    assert (centre < 0.47) if side == "left" else (centre > 0.53), centre
+
+
+def test_a_low_angle_makes_figures_loom_and_a_high_angle_shrinks_them():
+    def height(angle: str) -> float:
+        box = _lead_box(_render(_subject(camera=_camera("wide", angle=angle))))
+        return box[3] - box[1]
+    assert height("high angle") < height("eye level") < height("low angle")
+
+
 def test_an_insert_shows_the_prop_large_and_no_face():
     insert = _subject(camera=_camera("insert"), props=[KETTLE])
     recoloured = _subject(camera=_camera("insert"), props=[KETTLE], characters=[
@@ -164,10 +183,6 @@ def test_a_two_shot_holds_two_figures_side_by_side():
 
 
 # -- camera moves: the end frame -----------------------------------------------------------------------------
-
-def _centre(box: list[float]) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-
 
 def _start_end(framing: str, movement: str, **changes) -> tuple[bytes, bytes]:
     start = _render(_subject(camera=_camera(framing, movement), **changes))
@@ -315,9 +330,6 @@ def test_style_notes_shift_the_frame_like_the_reference_images():
 
 def _prior_layout(places: dict[str, tuple[float, str]], location: str = "Bakery Kitchen") -> bytes:
     """A PNG written by someone else's frame, carrying only a layout."""
-    import json
-
-    from PIL import PngImagePlugin
     info = PngImagePlugin.PngInfo()
     info.add_text(LAYOUT_KEY, json.dumps({"location": location, "characters": [
         {"name": name, "x": x, "facing": facing} for name, (x, facing) in places.items()]}))
@@ -449,11 +461,11 @@ def test_a_prior_layout_with_junk_values_is_ignored_where_it_is_junk():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(framing=st.sampled_from(list(Framing)), movement=st.sampled_from(list(Movement)),
-       end=st.booleans(), cast=st.integers(0, 4), seed=st.integers(0, 10_000))
-def test_every_shot_draws_and_hands_its_places_on(framing, movement, end, cast, seed):
+       angle=st.sampled_from(list(Angle)), end=st.booleans(), cast=st.integers(0, 4), seed=st.integers(0, 10_000))
+def test_every_shot_draws_and_hands_its_places_on(framing, movement, angle, end, cast, seed):
     characters = [{"name": f"C{n}", "description": "a sailor", "prominence": ("lead", "supporting", "background")[n % 3]}
                   for n in range(cast)]
-    subject = _subject(camera=_camera(framing.value, movement.value), characters=characters,
+    subject = _subject(camera=_camera(framing.value, movement.value, angle.value), characters=characters,
                        frame_type="end" if end else "start", props=[KETTLE])
     first = render_frame(subject, 96, 54, seed)
     layout = frame_layout(first)

@@ -27,12 +27,12 @@ from PIL import Image, ImageDraw, PngImagePlugin, UnidentifiedImageError
 
 from core.film.shots import CameraSpec
 from core.film.style import Palette, line_weight, mix, palette_for
-from core.offline.blocking import Mark, cast_key
-from core.offline.composition import Coverage, Setup, compose
+from core.offline.blocking import cast_key
+from core.offline.composition import Setup, compose
 from core.offline.hand_props import PROP_TAGS
 from core.offline.looks import SetLook, set_look
 from core.offline.slate import caption
-from core.offline.staging import characters_of, frame_type, props_of, seeded, stage
+from core.offline.staging import Staged, characters_of, frame_type, props_of, seeded, stage
 from core.offline.wear import FIGURE_MARKS, split_tags
 
 LAYOUT_KEY = "aiuteur-layout"
@@ -71,12 +71,14 @@ def render_frame(subject: dict, width: int = 1024, height: int = 576, seed: int 
     draw = ImageDraw.Draw(image, "RGBA")
     caption(draw, (0, size[1], width, height), subject, camera, setup.palette, _undrawn(subject))
     draw.rectangle((0, 0, width - 1, height - 1), outline=setup.palette.ink, width=max(1, width // 320))
-    layout = _layout(subject, camera, setup, staged.marks, staged.coverage, picture.boxes)
-    layout["picture"] = list(size)  # the boxes' frame of reference: the picture above the caption band
+    return _png(image, _layout(subject, camera, setup, staged, picture.boxes, size))
+
+
+def _png(image: Image.Image, layout: dict) -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text(LAYOUT_KEY, json.dumps(layout, sort_keys=True, separators=(",", ":")))
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", pnginfo=info, compress_level=3)
+    image.save(buffer, "PNG", pnginfo=info, compress_level=3)  # flat shapes compress well even at a fast level
     return buffer.getvalue()
 
 
@@ -180,14 +182,17 @@ def _undrawn(subject: dict) -> list[str]:
     return found
 
 
-def _layout(subject: dict, camera: CameraSpec, setup: Setup, marks: list[Mark], shot: Coverage,
-            boxes: dict) -> dict:
+def _layout(subject: dict, camera: CameraSpec, setup: Setup, staged: Staged, boxes: dict,
+            size: tuple[int, int]) -> dict:
+    """What the next frame needs to keep continuity, and what the UI shows: places, facing, palette, horizon."""
+    window = staged.coverage.window
     return {
         "version": 1, "shot_id": str(subject.get("shot_id") or ""), "frame_type": frame_type(subject),
         "location": setup.name, "palette": setup.palette.colors(), "horizon": setup.horizon,
         "set_seed": setup.set_seed,
         "camera": {"framing": camera.framing.value, "movement": camera.movement.value, "angle": camera.angle.value},
-        "window": [shot.window.x, shot.window.y, shot.window.w],
+        "window": [window.x, window.y, window.w],
+        "picture": list(size),  # the boxes' frame of reference: the picture above the caption band
         "characters": [{"name": mark.name, "x": round(mark.x, 4), "facing": "right" if mark.facing > 0 else "left",
-                        "prominence": mark.prominence, "box": boxes.get(mark.name)} for mark in marks],
+                        "prominence": mark.prominence, "box": boxes.get(mark.name)} for mark in staged.marks],
     }
