@@ -1,7 +1,9 @@
 """The offline engine behind the provider protocols: free, deterministic, and labelled as offline.
 
     OfflineTextProvider   request.task + request.inputs -> the rule-based draft writer (core.offline.writer)
-    OfflineImageProvider  request.subject -> the storyboard renderer (core.offline.storyboard)
+    OfflineImageProvider  request.subject -> the storyboard renderer (core.offline.storyboard), or for a
+                          subject of kind "frame" the frame renderer (core.offline.frames), seeded by the
+                          prior frame in request.references[0]
 
 Token usage is estimated (characters / 4, the usual rule of thumb) so the ledger can show what the same
 call would have cost on the configured online model.
@@ -16,12 +18,13 @@ import time
 from pydantic import ValidationError
 
 from core.errors import ProviderBadResponse
-from core.offline import storyboard, writer
+from core.offline import frames, storyboard, writer
 from core.providers.base import ImageRequest, ImageResult, Output, TextRequest, TextResult, Usage
 
 OFFLINE = "offline"
 TEXT_MODEL = "offline:draft-writer"
 IMAGE_MODEL = "offline:storyboard"
+FRAME_KIND = "frame"
 CHARS_PER_TOKEN = 4
 
 
@@ -54,17 +57,23 @@ class OfflineTextProvider:
 
 
 class OfflineImageProvider:
-    """An `ImageProvider` that draws storyboard reference images with Pillow."""
+    """An `ImageProvider` that draws storyboard reference images and shot frames with Pillow."""
 
     name = OFFLINE
     model = IMAGE_MODEL
     offline = True
 
     def render(self, request: ImageRequest) -> ImageResult:
-        """Draw `request.subject` (name, asset_type, description, style, style_notes or palette) as a PNG."""
+        """Draw `request.subject` as a PNG: a shot's frame when its kind is "frame" (the first reference is the
+        prior frame), else an asset's reference image (name, asset_type, description, style, style_notes)."""
         started = time.perf_counter()
+        subject = dict(request.subject)
         try:
-            png = storyboard.render_reference(dict(request.subject), request.width, request.height, request.seed)
+            if subject.get("kind") == FRAME_KIND:
+                prior = request.references[0] if request.references else None
+                png = frames.render_frame(subject, request.width, request.height, request.seed, prior=prior)
+            else:
+                png = storyboard.render_reference(subject, request.width, request.height, request.seed)
         except (TypeError, ValueError) as exc:
             raise ProviderBadResponse(f"The storyboard renderer couldn't draw this: {exc}") from exc
         return ImageResult(png, OFFLINE, IMAGE_MODEL, Usage(images=1), _elapsed_ms(started))
