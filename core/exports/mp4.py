@@ -52,10 +52,17 @@ class Mp4Writer:
         self.frames += 1
         self._write_sound(until=round(self.frames * SAMPLE_RATE / self.fps))
 
-    def add_pictures(self, pictures: Iterable[Picture | av.VideoFrame]) -> None:
-        """Encode pictures in order while a helper thread draws the next ones (PyAV and Pillow release the GIL)."""
-        for picture in _drawn_ahead(pictures):
-            self.add_picture(picture)
+    def add_pictures(self, pictures: Iterable[Picture | av.VideoFrame | np.ndarray]) -> None:
+        """Encode pictures in order while a helper thread draws the next ones (PyAV and Pillow release the GIL).
+
+        A sound block (an array) among them is queued with `add_sound` where it falls: a part's sound can
+        travel with its pictures, so nothing has to hold the whole film's sound.
+        """
+        for item in _drawn_ahead(pictures):
+            if isinstance(item, np.ndarray):
+                self.add_sound(item)
+            else:
+                self.add_picture(item)
 
     def add_sound(self, samples: np.ndarray) -> None:
         """Queue sound after what is queued already: float32 in [-1, 1], shape (channels, n) or (n,)."""
@@ -108,8 +115,9 @@ class Mp4Writer:
             self._container.mux(packet)
 
 
-def _drawn_ahead(pictures: Iterable[Picture]) -> Iterator[av.VideoFrame]:
-    """The pictures as frames, in order, drawn by a helper thread a few frames ahead; its errors are raised here."""
+def _drawn_ahead(pictures: Iterable) -> Iterator[av.VideoFrame | np.ndarray]:
+    """The pictures as frames (sound blocks as they are), in order, drawn by a helper thread a few frames
+    ahead; its errors are raised here."""
     ready: queue.Queue = queue.Queue(maxsize=_AHEAD)
     stop = threading.Event()
     done = object()
@@ -120,6 +128,9 @@ def _drawn_ahead(pictures: Iterable[Picture]) -> Iterator[av.VideoFrame]:
             for picture in pictures:
                 if stop.is_set():
                     return
+                if isinstance(picture, np.ndarray):
+                    ready.put(picture)
+                    continue
                 if picture is not last:  # a held picture is converted once
                     last, frame = picture, picture if isinstance(picture, av.VideoFrame) else video_frame(picture)
                 ready.put(frame)

@@ -121,16 +121,16 @@ def _speaking(seconds: float, spans: list[tuple[float, float]]) -> int | None:
 
 def _problems(request: AnimaticRequest) -> dict[str, str]:
     problems = {}
+    if not 1 <= request.fps <= 120:
+        problems["fps"] = "use 1 to 120 frames per second"
     if not request.seconds > 0 or request.seconds > MAX_SECONDS:
         problems["seconds"] = f"a shot lasts more than 0 and at most {MAX_SECONDS} seconds"
-    elif request.frames < 1:
+    elif "fps" not in problems and request.frames < 1:
         problems["seconds"] = f"a shot needs at least one frame: {1 / request.fps:.3f} seconds or more"
     for side in ("width", "height"):
         value = getattr(request, side)
         if not 16 <= value <= MAX_SIDE or value % 2:
             problems[side] = f"use an even number of pixels from 16 to {MAX_SIDE}"
-    if not 1 <= request.fps <= 120:
-        problems["fps"] = "use 1 to 120 frames per second"
     if not request.start_frame:
         problems["start_frame"] = "a shot needs its start frame"
     if any(len(line) != 2 or not str(line[1]).strip() for line in request.dialogue):
