@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import struct
 
@@ -17,7 +18,7 @@ from core.offline import voice
 from core.offline.animatic import AnimaticRequest, render_animatic
 from core.offline.camera import MOVE_ZOOM, TRACK_ZOOM
 from core.offline.captions import line_spans, subtitle_text
-from tests.media import difference, fitted, frames, loudness, png, scene, solid, sound
+from tests.media import difference, frames, loudness, png, scene, solid, sound
 
 SIZE = (256, 144)
 GREY = (128, 128, 128)
@@ -155,7 +156,7 @@ def test_a_push_in_ends_on_a_zoom_of_where_it_began():
     zoomed = np.asarray(first.resize(SIZE, Image.Resampling.BILINEAR, box=CENTRE)).astype(np.int16)
     assert difference(shot[-1], zoomed) < 6 < difference(shot[-1], shot[0])
     drift = [difference(frame, shot[0]) for frame in shot]
-    assert all(later >= earlier - 0.5 for earlier, later in zip(drift, drift[1:]))  # it goes in, never back
+    assert all(later >= earlier - 0.5 for earlier, later in itertools.pairwise(drift))  # it goes in, never back
 
 
 def test_handheld_wanders_near_the_centre_and_repeats_exactly():
@@ -183,7 +184,7 @@ def test_the_start_frame_dissolves_into_the_end_frame_over_the_middle_of_the_sho
     assert red[4] > 200 and blue[-5] > 200  # the start holds for the first quarter, the end for the last
     middle = len(shot) // 2
     assert 60 < red[middle] < 180 and 60 < blue[middle] < 180
-    assert all(a >= b - 3 for a, b in zip(red, red[1:]))  # it only ever goes one way
+    assert all(a >= b - 3 for a, b in itertools.pairwise(red))  # it only ever goes one way
 
 
 def test_a_subtitle_marks_only_the_bottom_band_and_only_while_its_line_is_on():

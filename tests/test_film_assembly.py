@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -58,7 +60,7 @@ def test_a_dissolve_mixes_the_parts_across_the_cut_without_moving_it():
     assert red[0] > 200 and red[-1] < 40
     assert 70 < red[FPS - 1] < 200 and 40 < red[FPS] < 180  # half a second centred on the cut
     assert red[FPS - 4] > 200 and red[FPS + 3] < 40  # outside it, each part is itself
-    assert all(a >= b - 3 for a, b in zip(red, red[1:]))
+    assert all(a >= b - 3 for a, b in itertools.pairwise(red))
 
 
 def test_a_still_stands_in_marked_not_rendered():
@@ -129,8 +131,8 @@ def test_an_animatic_goes_into_the_film_with_its_subtitles():
     ([FilmPart(still=png(solid(GREY)), seconds=0.01)], {}, "part 1"),
     ([FilmPart(still=png(solid(GREY)), seconds=1.0)], {"dissolve": -1}, "dissolve"),
     ([FilmPart(still=png(solid(GREY)), seconds=1.0)], {"width": 161, "height": 90}, "size"),
-    ([FilmPart(clip=b"not a video", seconds=1.0, label="4A")], {}, "part 4A"),
-    ([FilmPart(still=b"not a picture", seconds=1.0, label="4B")], {}, "part 4B"),
+    ([FilmPart(clip=b"not a video", seconds=1.0, label="4A")], {}, "part 1 (4A)"),
+    ([FilmPart(still=b"not a picture", seconds=1.0, label="4B")], {}, "part 1 (4B)"),
 ])
 def test_a_film_that_cant_be_made_is_refused_in_plain_words(parts, options, field):
     with pytest.raises(InputRejected) as refused:

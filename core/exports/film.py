@@ -41,16 +41,13 @@ class FilmPart:
     seconds: float
     label: str = ""  # the shot id, "3B": shown on a still
 
-    @property
-    def what(self) -> str:
-        return f"part {self.label}" if self.label.strip() else "part"
-
 
 @dataclass(frozen=True)
 class _Reel:
     """A part placed on the film's timeline: its frames and samples, and its dissolves in (frames each side)."""
 
     part: FilmPart
+    what: str  # how a message names it: "part 4 (3B)"
     frames: int
     samples: int
     fade_in: int
@@ -87,7 +84,12 @@ def _reels(parts: list[FilmPart], fps: int, dissolve: float) -> list[_Reel]:
     samples = [round(b * SAMPLE_RATE) - round(a * SAMPLE_RATE) for a, b in itertools.pairwise(times)]
     half = round(dissolve * fps / 2)
     joins = [0] + [min(half, a // 2, b // 2) for a, b in itertools.pairwise(frames)] + [0]
-    return [_Reel(part, frames[i], samples[i], joins[i], joins[i + 1]) for i, part in enumerate(parts)]
+    return [_Reel(part, _named(i + 1, part), frames[i], samples[i], joins[i], joins[i + 1])
+            for i, part in enumerate(parts)]
+
+
+def _named(number: int, part: FilmPart) -> str:
+    return f"part {number}" + (f" ({part.label.strip()})" if part.label.strip() else "")
 
 
 def _film(reels: list[_Reel], fps: int, size: tuple[int, int]) -> Iterator[Picture | np.ndarray]:
@@ -115,14 +117,14 @@ def _film(reels: list[_Reel], fps: int, size: tuple[int, int]) -> Iterator[Pictu
 def _pictures(reel: _Reel, fps: int, size: tuple[int, int]) -> Iterator[Picture]:
     part = reel.part
     if part.clip is not None:
-        return clip_pictures(part.clip, reel.frames, fps, size, part.what)
-    return still_pictures(part.still, reel.frames, size, part.label, part.what)
+        return clip_pictures(part.clip, reel.frames, fps, size, reel.what)
+    return still_pictures(part.still, reel.frames, size, part.label, reel.what)
 
 
 def _sound(reel: _Reel, fps: int) -> np.ndarray:
     """The part's sound, faded through its dissolves and de-clicked at its cuts."""
     part = reel.part
-    sound = clip_sound(part.clip, reel.samples, part.what) if part.clip is not None else np.zeros(
+    sound = clip_sound(part.clip, reel.samples, reel.what) if part.clip is not None else np.zeros(
         (CHANNELS, reel.samples), np.float32)
     fade_in = max(round(reel.fade_in / fps * SAMPLE_RATE), round(_DECLICK * SAMPLE_RATE))
     fade_out = max(round(reel.fade_out / fps * SAMPLE_RATE), round(_DECLICK * SAMPLE_RATE))
@@ -152,7 +154,7 @@ def _check(parts: list[FilmPart], fps: int, dissolve: float) -> None:
     if not 0 <= dissolve <= MAX_DISSOLVE:
         problems["dissolve"] = f"use 0 (cuts) to {MAX_DISSOLVE:g} seconds"
     for number, part in enumerate(parts, 1):
-        where = f"part {number}" + (f" ({part.label})" if part.label.strip() else "")
+        where = _named(number, part)
         if part.clip is None and part.still is None:
             problems[where] = "it needs a clip or a still to show"
         elif not part.seconds * fps >= 1:

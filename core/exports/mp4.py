@@ -15,6 +15,7 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import Self
 
 import av
 import numpy as np
@@ -87,7 +88,7 @@ class Mp4Writer:
         except (av.FFmpegError, ValueError):
             pass  # a half-written file has nothing left worth saving
 
-    def __enter__(self) -> Mp4Writer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -135,14 +136,14 @@ def _drawn_ahead(pictures: Iterable) -> Iterator[av.VideoFrame | np.ndarray]:
                     last, frame = picture, picture if isinstance(picture, av.VideoFrame) else video_frame(picture)
                 ready.put(frame)
             ready.put(done)
-        except BaseException as exc:  # handed to the encoding thread, which raises it
+        except Exception as exc:  # noqa: BLE001 - handed to the encoding thread, which raises it
             ready.put(exc)
 
     helper = threading.Thread(target=draw, name="draw-ahead", daemon=True)
     helper.start()
     try:
         while (item := ready.get()) is not done:
-            if isinstance(item, BaseException):
+            if isinstance(item, Exception):
                 raise item
             yield item
     finally:

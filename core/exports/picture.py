@@ -179,4 +179,4 @@ def _plane_view(plane) -> np.ndarray:
 
 
 def _even(length: float, limit: int) -> int:
-    return max(2, min(limit, int(round(length / 2)) * 2))
+    return max(2, min(limit, round(length / 2) * 2))

@@ -16,7 +16,16 @@ import numpy as np
 
 from core.errors import InputRejected
 from core.exports.mp4 import SAMPLE_RATE
-from core.exports.picture import Picture, badge, blank, letterboxed, overlay_of, picture_of, picture_of_frame, read_image
+from core.exports.picture import (
+    Picture,
+    badge,
+    blank,
+    letterboxed,
+    overlay_of,
+    picture_of,
+    picture_of_frame,
+    read_image,
+)
 
 CHANNELS = 2  # the film is stereo: a model's stereo clip keeps its sides, a mono animatic plays on both
 NOT_RENDERED = "not rendered"

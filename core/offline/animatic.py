@@ -65,17 +65,27 @@ def render_animatic(request: AnimaticRequest) -> bytes:
     Raises:
         InputRejected: a frame isn't a readable image.
     """
+    spans = line_spans(request.dialogue, request.seconds)
+    pictures = animatic_pictures(request)  # reads the frames now: a bad one is refused before anything is encoded
+    with Mp4Writer(request.width, request.height, fps=request.fps, channels=1) as writer:
+        writer.add_sound(dialogue_track(request.dialogue, spans, request.seconds, voice=request.voice))
+        writer.add_pictures(pictures)
+        return writer.finish()
+
+
+def animatic_pictures(request: AnimaticRequest) -> Iterator[Picture]:
+    """The clip's pictures in order, without sound or encoding (for previews and the benchmark).
+
+    Raises:
+        InputRejected: a frame isn't a readable image (raised here, before the first picture).
+    """
     size = (request.width, request.height)
     start = picture_of(letterboxed(read_image(request.start_frame, "start_frame"), *size))
     end = None if request.end_frame is None else picture_of(
         letterboxed(read_image(request.end_frame, "end_frame"), *size))
     seed = zlib.crc32(request.start_frame)
     boxes = camera_boxes(CameraSpec.parse(request.camera).movement, request.frames, request.fps, size, seed)
-    spans = line_spans(request.dialogue, request.seconds)
-    with Mp4Writer(*size, fps=request.fps, channels=1) as writer:
-        writer.add_sound(dialogue_track(request.dialogue, spans, request.seconds, voice=request.voice))
-        writer.add_pictures(_pictures(request, start, end, boxes, spans))
-        return writer.finish()
+    return _pictures(request, start, end, boxes, line_spans(request.dialogue, request.seconds))
 
 
 def _pictures(request: AnimaticRequest, start: Picture, end: Picture | None, boxes: list[Box],
@@ -133,6 +143,7 @@ def _problems(request: AnimaticRequest) -> dict[str, str]:
             problems[side] = f"use an even number of pixels from 16 to {MAX_SIDE}"
     if not request.start_frame:
         problems["start_frame"] = "a shot needs its start frame"
-    if any(len(line) != 2 or not str(line[1]).strip() for line in request.dialogue):
+    if any(not isinstance(line, tuple | list) or len(line) != 2 or not str(line[1]).strip()
+           for line in request.dialogue):
         problems["dialogue"] = "each line is (speaker, words), with some words"
     return problems
