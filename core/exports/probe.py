@@ -68,7 +68,6 @@ def _probed(container) -> Probe:
 
 def _decoded_frames(container, video) -> int:
     video.thread_type = "AUTO"
-    container.seek(0)
     return sum(1 for _ in container.decode(video))
 
 
