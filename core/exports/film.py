@@ -7,9 +7,10 @@
   letterboxed) and frame rate; their sound is kept, silence where a part has none.
 - A part without a clip holds its still for its seconds, marked "3B · not rendered".
 - Cuts by default. `dissolve` seconds make each join a dissolve centred on the cut, taken from inside the
-  two parts: the outgoing part's last picture holds under the incoming part's first half second and vice
-  versa, so every part keeps its own place in time (its sound stays in sync) and the film lasts exactly
-  the sum of the parts. The sound dips through the join the same way.
+  two parts: over the dissolve's first half the outgoing part plays under the incoming part's first
+  picture, over its second half the incoming part plays over the outgoing part's last picture. Every part
+  keeps its own place in time (its sound stays in sync) and the film lasts exactly the sum of the parts.
+  The sound fades out and in across the join the same way.
 - Parts start on the frame nearest their start time, so the film's length is the parts' sum to the frame.
 """
 
