@@ -18,6 +18,7 @@ import argparse
 import json
 import resource
 import time
+from dataclasses import dataclass
 
 from core.exports.film import FilmPart, assemble_film
 from core.exports.mp4 import VIDEO_OPTIONS, Mp4Writer
@@ -50,10 +51,20 @@ def shots(count: int, width: int, height: int, fps: int) -> list[AnimaticRequest
             for n in range(count)]
 
 
-def timed(work) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = work()
-    return time.perf_counter() - started, result
+@dataclass
+class Clock:
+    """Wall time and this process's CPU time (all its threads): CPU time holds still on a busy machine."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def time(self, work):
+        """Run `work()`, add its times, return its result."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        self.wall += time.perf_counter() - wall
+        self.cpu += time.process_time() - cpu
+        return result
 
 
 def plain_frame(request: AnimaticRequest):
@@ -62,26 +73,19 @@ def plain_frame(request: AnimaticRequest):
     return video_frame(picture_of(image))
 
 
-def encode_plain(request: AnimaticRequest, plain) -> None:
-    """The encoder alone: the shot's frame count, every frame the same plain frame, into one MP4."""
-    writer = Mp4Writer(request.width, request.height, fps=request.fps)
-    for _ in range(request.frames):
-        writer.add_picture(plain)
-    writer.finish()
-
-
-def encode_drawn(requests: list[AnimaticRequest]) -> float:
+def encode_drawn(requests: list[AnimaticRequest], clock: Clock) -> None:
     """The encoder alone on the animatic's own frames (drawn beforehand, one shot at a time, untimed)."""
-    seconds = 0.0
     for request in requests:
         drawn = [video_frame(picture) for picture in animatic_pictures(request)]
-        started = time.perf_counter()
-        writer = Mp4Writer(request.width, request.height, fps=request.fps)
-        for frame in drawn:
-            writer.add_picture(frame)
-        writer.finish()
-        seconds += time.perf_counter() - started
-    return seconds
+        clock.time(lambda: encode_frames(request, drawn))  # noqa: B023 - called at once
+
+
+def encode_frames(request: AnimaticRequest, frames: list) -> None:
+    """The encoder alone: these frames into one MP4 (with the plain frame, every frame the same)."""
+    writer = Mp4Writer(request.width, request.height, fps=request.fps)
+    for frame in frames:
+        writer.add_picture(frame)
+    writer.finish()
 
 
 def reset_peak() -> None:
@@ -102,6 +106,29 @@ def peak_mb() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def summary(requests, clips, film, render: Clock, encode: Clock, drawn: Clock, assembly: Clock) -> dict:
+    """The numbers worth printing."""
+    frames = sum(request.frames for request in requests)
+    found = probe(film)
+    return {
+        "shots": len(requests), "frames": frames, "film_seconds": sum(r.seconds for r in requests),
+        "size": f"{requests[0].width}x{requests[0].height}", "fps": requests[0].fps, "encoder": VIDEO_OPTIONS,
+        "voices": speech_engine() is not None,
+        "render_seconds": round(render.wall, 2), "render_cpu_seconds": round(render.cpu, 2),
+        "plain_encode_seconds": round(encode.wall, 2), "plain_encode_cpu_seconds": round(encode.cpu, 2),
+        "ratio_to_plain_encode": round(render.wall / encode.wall, 2),
+        "cpu_ratio_to_plain_encode": round(render.cpu / encode.cpu, 2),
+        "same_frames_encode_seconds": round(drawn.wall, 2), "same_frames_encode_cpu_seconds": round(drawn.cpu, 2),
+        "ratio_to_encoding_the_same_frames": round(render.wall / drawn.wall, 2),
+        "cpu_ratio_to_encoding_the_same_frames": round(render.cpu / drawn.cpu, 2),
+        "render_ms_per_frame": round(1000 * render.wall / frames, 2),
+        "clip_megabytes": round(sum(len(clip) for clip in clips) / 1e6, 2),
+        "assembly_seconds": round(assembly.wall, 2),
+        "film_probe": {"frames": found.frames, "duration": round(found.duration, 3),
+                       "audio_duration": round(found.audio_duration, 3)},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shots", type=int, default=20)
@@ -114,40 +141,21 @@ def main() -> None:
     VIDEO_OPTIONS["preset"] = args.preset  # the one setting every clip and the film are encoded with
     requests = shots(args.shots, args.width, args.height, args.fps)
     plain = plain_frame(requests[0])
-    render_seconds = plain_seconds = 0.0
-    clips = []
+    render, encode, drawn, assembly = Clock(), Clock(), Clock(), Clock()
     reset_peak()
+    clips = []
     for request in requests:  # interleaved, so a busy machine slows both alike
-        seconds, clip = timed(lambda: render_animatic(request))  # noqa: B023 - called at once
-        render_seconds += seconds
-        clips.append(clip)
-        plain_seconds += timed(lambda: encode_plain(request, plain))[0]  # noqa: B023
+        clips.append(render.time(lambda: render_animatic(request)))  # noqa: B023 - called at once
+        encode.time(lambda: encode_frames(request, [plain] * request.frames))  # noqa: B023
     render_peak = peak_mb()
     reset_peak()
     parts = [FilmPart(clip=clip, seconds=request.seconds, label=f"{n + 1}A")
              for n, (clip, request) in enumerate(zip(clips, requests))]
-    film_seconds, film = timed(lambda: assemble_film(parts, fps=args.fps, dissolve=0.5))
+    film = assembly.time(lambda: assemble_film(parts, fps=args.fps, dissolve=0.5))
     film_peak = peak_mb()
-    drawn_seconds = encode_drawn(requests)
-    frames = sum(request.frames for request in requests)
-    found = probe(film)
-    report = {
-        "shots": len(requests), "frames": frames, "film_seconds": sum(r.seconds for r in requests),
-        "size": f"{args.width}x{args.height}", "fps": args.fps, "encoder": VIDEO_OPTIONS,
-        "voices": speech_engine() is not None,
-        "render_seconds": round(render_seconds, 2),
-        "plain_encode_seconds": round(plain_seconds, 2),
-        "ratio_to_plain_encode": round(render_seconds / plain_seconds, 2),
-        "drawn_encode_seconds": round(drawn_seconds, 2),
-        "ratio_to_encoding_the_same_frames": round(render_seconds / drawn_seconds, 2),
-        "render_ms_per_frame": round(1000 * render_seconds / frames, 2),
-        "clip_megabytes": round(sum(len(clip) for clip in clips) / 1e6, 2),
-        "assembly_seconds": round(film_seconds, 2),
-        "film_probe": {"frames": found.frames, "duration": round(found.duration, 3),
-                       "audio_duration": round(found.audio_duration, 3)},
-        "peak_rss_mb_rendering": render_peak,
-        "peak_rss_mb_assembling": film_peak,
-    }
+    encode_drawn(requests, drawn)
+    report = summary(requests, clips, film, render, encode, drawn, assembly) | {
+        "peak_rss_mb_rendering": render_peak, "peak_rss_mb_assembling": film_peak}
     if args.json:
         print(json.dumps(report))
         return
