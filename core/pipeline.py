@@ -112,6 +112,7 @@ class Stage:
     edit_marks_outdated: tuple[int, ...] = ()  # a hand edit of this stage flags these upstream stages `outdated`
     writes_scenes: bool = False  # its content holds the film's scenes (the script)
     follows: tuple[int, ...] = ()  # per-scene: a new version of these stages of the scene flags its latest `outdated`
+    headless: str | None = None  # per-scene: `step(studio, user_id, scene_ref, options)`, what a headless run does
 
     @property
     def phase(self) -> Phase:
@@ -132,6 +133,7 @@ class Stage:
 
 
 _TEXTS = "core.film.stage_text"
+_RUN = "core.production.run"
 
 STAGES: tuple[Stage, ...] = (
     Stage(1, "input", "Input", Scope.PROJECT, (), "pages/stage_01_input.py", ":material/edit_note:", True,
@@ -171,26 +173,31 @@ STAGES: tuple[Stage, ...] = (
           generation=Generation("stages.shots:write_shot_list", "stages.shots:ShotListInputs"),
           cost=(Cost("shot_list", Per.SCENE, "Shot lists ({scenes} scenes)"),),
           text=f"{_TEXTS}:shot_list_text", sync_rows="core.production.shot_lists:sync_shots",
-          lock_check="core.production.shot_lists:require_coverage"),
+          lock_check="core.production.shot_lists:require_coverage", headless=f"{_RUN}:generate_and_lock"),
     Stage(8, "visual_definition", "Visual definition", Scope.SCENE, (7,), "pages/stage_08_visuals.py",
           ":material/palette:", True, item=Item.INSTANCE, owns=("scene_asset_instances",),
           generation=Generation("stages.visuals:define_visuals", "stages.visuals:VisualInputs"),
           cost=(Cost("visual_definition", Per.SCENE, "Visual definitions ({scenes} scenes)"),
                 Cost("asset_images", Per.INSTANCE, "Scene asset images ({images})")),
           job=Job("instance_image", "core.production.instances:render_instance_image"),
-          text=f"{_TEXTS}:instances_text", sync_rows="core.production.instances:sync_instances"),
+          text=f"{_TEXTS}:instances_text", sync_rows="core.production.instances:sync_instances",
+          headless=f"{_RUN}:generate_and_lock"),
     Stage(9, "prompts", "Prompt segmentation", Scope.SCENE, (8,), "pages/stage_09_prompts.py", ":material/text_fields:",
           True, item=Item.PROMPT, owns=("shot_prompts",),
           generation=Generation("stages.segmentation:segment_prompts", "stages.segmentation:PromptInputs"),
           cost=(Cost("prompt_segmentation", Per.SCENE, "Frame and video prompts ({scenes} scenes)"),),
           text=f"{_TEXTS}:prompts_text", sync_rows="core.production.prompts:sync_prompts",
-          lock_check="core.production.prompts:require_prompts", follows=(7, 8)),
+          lock_check="core.production.prompts:require_prompts", follows=(7, 8), headless=f"{_RUN}:generate_and_lock"),
     Stage(10, "frames", "Frame generation", Scope.SCENE, (9,), "pages/stage_10_frames.py", ":material/photo_library:",
-          False, item=Item.FRAME, owns=("frames",), cost=(Cost("frames", Per.FRAME, "Frames"),)),
+          True, item=Item.FRAME, owns=("frames",), cost=(Cost("frames", Per.FRAME, "Frames"),),
+          job=Job("frame", "core.production.frame_jobs:render_frame_job"), follows=(7, 8, 9),
+          headless=f"{_RUN}:draw_approve_and_lock_frames"),
     Stage(11, "confirmation", "Confirmation", Scope.SCENE, (10,), "pages/stage_11_confirm.py", ":material/price_check:",
-          False),
-    Stage(12, "video_review", "Video review", Scope.SCENE, (11,), "pages/stage_12_video.py", ":material/movie:", False,
-          item=Item.CLIP, owns=("videos",), cost=(Cost("clips", Per.VIDEO_SECOND, "Clips"),)),
+          True, follows=(7, 8, 9, 10), headless=f"{_RUN}:confirm_and_render"),
+    Stage(12, "video_review", "Video review", Scope.SCENE, (11,), "pages/stage_12_video.py", ":material/movie:", True,
+          item=Item.CLIP, owns=("videos", "film_cuts"), cost=(Cost("clips", Per.VIDEO_SECOND, "Clips"),),
+          job=Job("clip", "core.production.clip_jobs:render_clip_job"), follows=(7, 8, 9, 10),
+          headless=f"{_RUN}:approve_clips"),
 )
 
 _BY_NUMBER = {stage.number: stage for stage in STAGES}
@@ -292,7 +299,7 @@ def missing_parts(spec: Stage, repo_root: Path) -> list[str]:
         missing.append("a generating function")
     if spec.job is not None:
         missing += _unresolvable(f"job handler for {spec.job.kind!r}", spec.job.handler)
-    for name in ("text", "before_lock", "lock_check", "on_lock", "sync_rows", "after_generate"):
+    for name in ("text", "before_lock", "lock_check", "on_lock", "sync_rows", "after_generate", "headless"):
         path = getattr(spec, name)
         missing += _unresolvable(name, path) if path else []
     return missing

@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 _LIVE = "f.superseded_at IS NULL AND f.invalidated_at IS NULL"
 
@@ -26,3 +27,33 @@ def scene_frames(conn: psycopg.Connection, scene_id: UUID) -> list[dict]:
              WHERE sh.scene_id = %s AND sh.superseded_at IS NULL AND {_LIVE}
              ORDER BY sh.shot_order, (f.frame_type = 'end'), f.created_at""",
         [scene_id]).fetchall()
+
+
+def live_frame(conn: psycopg.Connection, shot_id: UUID, frame_type: str) -> dict | None:
+    return conn.execute(
+        f"""SELECT f.* FROM frames f WHERE f.shot_id = %s AND f.frame_type = %s AND {_LIVE}
+             ORDER BY f.created_at DESC LIMIT 1""", [shot_id, frame_type]).fetchone()
+
+
+def insert_frame(conn: psycopg.Connection, frame: dict) -> dict:
+    """A newly rendered frame; the shot's live frame of that type before it is superseded (kept as history)."""
+    previous = conn.execute(
+        """UPDATE frames SET superseded_at = now()
+            WHERE shot_id = %(shot_id)s AND frame_type = %(frame_type)s AND superseded_at IS NULL
+        RETURNING regeneration_count""", frame).fetchall()
+    count = max((r["regeneration_count"] for r in previous), default=-1) + 1
+    return conn.execute(
+        """INSERT INTO frames (shot_id, frame_type, prompt, prior_frame_id, image_url, regeneration_count, cost_credits,
+                               provider, model, seed, guidance, reference_keys, job_id)
+           VALUES (%(shot_id)s, %(frame_type)s, %(prompt)s, %(prior_frame_id)s, %(image_url)s, %(count)s,
+                   %(cost_credits)s, %(provider)s, %(model)s, %(seed)s, %(guidance)s, %(reference_keys)s, %(job_id)s)
+        RETURNING *""", {**frame, "count": count, "reference_keys": Jsonb(frame["reference_keys"])}).fetchone()
+
+
+def set_approved(conn: psycopg.Connection, frame_id: UUID, approved: bool) -> dict | None:
+    return conn.execute(f"UPDATE frames f SET approved = %s WHERE id = %s AND {_LIVE} RETURNING *",
+                        [approved, frame_id]).fetchone()
+
+
+def get_frame(conn: psycopg.Connection, frame_id: UUID) -> dict | None:
+    return conn.execute("SELECT * FROM frames WHERE id = %s", [frame_id]).fetchone()

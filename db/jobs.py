@@ -47,12 +47,13 @@ def get_job(conn: psycopg.Connection, job_id: UUID) -> dict | None:
 
 
 def mark_running(conn: psycopg.Connection, job_id: UUID) -> dict | None:
-    """Start an attempt; None if the job is unseen or already succeeded (a succeeded job never runs again)."""
+    """Start an attempt; None if the job is unseen, already succeeded (a succeeded job never runs again) or
+    cancelled."""
     return conn.execute(
         """UPDATE generation_jobs
               SET status = %s, attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now()
-            WHERE id = %s AND status <> %s RETURNING *""",
-        [JobStatus.RUNNING, job_id, JobStatus.SUCCEEDED],
+            WHERE id = %s AND status NOT IN (%s, %s) RETURNING *""",
+        [JobStatus.RUNNING, job_id, JobStatus.SUCCEEDED, JobStatus.CANCELLED],
     ).fetchone()
 
 
@@ -103,3 +104,18 @@ def mark_requeued(conn: psycopg.Connection, job_id: UUID, rq_job_id: str) -> Non
             WHERE id = %s""",
         [JobStatus.QUEUED, rq_job_id, job_id],
     )
+
+
+def jobs_for_targets(conn: psycopg.Connection, kind: str, target_ids: list[UUID]) -> list[dict]:
+    """The jobs of one kind for these targets (shots, clips), newest first."""
+    return conn.execute(
+        "SELECT * FROM generation_jobs WHERE kind = %s AND target_id = ANY(%s) ORDER BY created_at DESC",
+        [kind, target_ids]).fetchall()
+
+
+def mark_cancelled(conn: psycopg.Connection, job_ids: list[UUID], reason: str) -> list[dict]:
+    """Cancel jobs that haven't finished; returns the rows cancelled."""
+    return conn.execute(
+        """UPDATE generation_jobs SET status = %s, error = %s, finished_at = now(), updated_at = now()
+            WHERE id = ANY(%s) AND status = ANY(%s) RETURNING *""",
+        [JobStatus.CANCELLED, reason, job_ids, list(UNFINISHED)]).fetchall()

@@ -66,3 +66,8 @@ def branch_shots(conn: psycopg.Connection, branch_id: UUID, scene_id: UUID | Non
             WHERE sc.branch_id = %s AND sc.superseded_at IS NULL AND sh.superseded_at IS NULL
               AND (%s::uuid IS NULL OR sc.id = %s::uuid)
             ORDER BY sc.scene_number, sh.shot_order""", [branch_id, scene_id, scene_id]).fetchall()
+
+
+def set_end_frame_note(conn: psycopg.Connection, shot_id: UUID, note: str) -> None:
+    """Why the shot's clip has no end frame (the model wouldn't take it)."""
+    conn.execute("UPDATE shots SET end_frame_note = %s WHERE id = %s", [note, shot_id])

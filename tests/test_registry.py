@@ -83,9 +83,11 @@ def test_the_database_holds_the_registrys_rows_after_boot(studio):
 
 
 def test_job_kinds_come_from_the_stages_that_queue_them():
-    assert pipeline.job_kinds() == {"asset_image", "instance_image"}
+    assert pipeline.job_kinds() == {"asset_image", "instance_image", "frame", "clip"}
     assert pipeline.job_handler("asset_image").__name__ == "render_reference_image"
     assert pipeline.job_handler("instance_image").__name__ == "render_instance_image"
+    assert pipeline.job_handler("frame").__name__ == "render_frame_job"
+    assert pipeline.job_handler("clip").__name__ == "render_clip_job"
     with pytest.raises(KeyError):
         pipeline.job_handler("no_such_kind")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.costs.ledger import LedgerStatus
-from core.film.statuses import ClipStatus, SceneStatus, StageStatus
+from core.film.statuses import ClipStatus, CutStatus, SceneStatus, StageStatus
 from core.runtime.jobs import JobStatus
 
 pytestmark = pytest.mark.db
@@ -21,6 +21,8 @@ ENUM_OF_TABLE = {
     "videos": ClipStatus,
     "generation_jobs": JobStatus,
     "cost_ledger": LedgerStatus,
+    "scene_stage_versions": StageStatus,  # a scene's stage versions live as the global stages' do
+    "film_cuts": CutStatus,
 }
 DB_SQL = Path(__file__).resolve().parents[1] / "db"
 # a status written into db/'s SQL text (`s.status = 'locked'`, `v.status <> 'failed'`)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from core.runtime import jobs
+from core.production import film  # noqa: F401  (registers the film handler)
 from core.story import assets  # noqa: F401  (registers the asset_image handler)
 from workers import context
 

@@ -1,8 +1,8 @@
 """Aiuteur from the command line.
 
     python -m core migrate
-    python -m core run STORY --mode expand|condense|import --through 9 [--title T] [--user EMAIL] [--json]
-    python -m core continue PROJECT --through N [--branch B] [--json]
+    python -m core run STORY --mode expand|condense|import --through 12 --out DIR [--animatic] [--title T] [--json]
+    python -m core continue PROJECT --through N [--out DIR] [--branch B] [--animatic] [--json]
     python -m core branches PROJECT [--json]
     python -m core fork PROJECT --from BRANCH --at-stage N --name NAME --why MESSAGE
     python -m core compare PROJECT BRANCH_A BRANCH_B [--json]
@@ -14,18 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from core.costs.ledger import dollars
 from core.errors import AiuteurError, InputRejected
 from core.film.config import decode_upload
-from core.pipeline import Item, generating_stages, producer_of
+from core.pipeline import STAGES, Item, producer_of
 from core.runtime.settings import load_settings
 from core.runtime.studio import boot
 from db import migrate
 
 CLI_USER = "cli@aiuteur.local"
 SHOT_STAGE = producer_of(Item.SHOT).number
+LAST_STAGE = producer_of(Item.CLIP).number
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -53,13 +55,16 @@ def _run(args: argparse.Namespace) -> int:
         "project_type": args.type, "content_rating": args.rating, "genres": args.genre or [],
         "tonal_guidance": args.tone or "", "input_mode": args.mode, "narrative": narrative,
     }
+    _require_out(args)
     studio = boot(load_settings())
     user = headless_user(studio.db, args.user)
-    quiet = args.json
-    summary = run_story(studio, user, config, args.through, progress=(lambda _: None) if quiet else print)
+    progress = (lambda _: None) if args.json else print
+    summary = run_story(studio, user, config, args.through, progress=progress, options=_options(args))
     report = summary.as_json()
     if args.through >= SHOT_STAGE:
         report |= _production(studio, user, summary.project_id, summary.branch_id)
+    if args.through >= LAST_STAGE:
+        report |= _film(studio, user, summary.project_id, summary.branch_id, Path(args.out), progress)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -68,6 +73,33 @@ def _run(args: argparse.Namespace) -> int:
         if "shot_count" in report:
             print(f"{report['shot_count']} shots · {report['total_runtime']} s of film")
     return 0
+
+
+def _require_out(args: argparse.Namespace) -> None:
+    if args.through >= LAST_STAGE and not args.out:
+        raise InputRejected({"out": f"--through {LAST_STAGE} makes the film: name a folder for it with --out DIR"})
+
+
+def _options(args: argparse.Namespace):
+    from core.production.run import RunOptions
+
+    return RunOptions(animatic=args.animatic)
+
+
+def _film(studio, user, project_id, branch_id, out: Path, progress) -> dict:
+    """The film assembled from every scene's clips, and every export written into `out`."""
+    from core.production.exports import write_exports
+    from core.production.film import assemble
+
+    started = time.perf_counter()
+    cut = assemble(studio, user.id, project_id, branch_id, inline=True)
+    written = write_exports(studio, user.id, project_id, branch_id, out)
+    progress(f"Film assembled: {float(cut['seconds'] or 0):.1f} s from {len(cut['parts'])} shots in "
+             f"{time.perf_counter() - started:.2f}s; exports in {out}")
+    for what, path in written.items():
+        progress(f"  {what}: {path.name}")
+    return {"film": {"seconds": float(cut["seconds"] or 0), "parts": len(cut["parts"]),
+                     "missing_scenes": cut["missing_scenes"], "exports": {k: str(v) for k, v in written.items()}}}
 
 
 def _production(studio, user, project_id, branch_id) -> dict:
@@ -83,16 +115,19 @@ def _continue(args: argparse.Namespace) -> int:
     from core.story.projects import ProjectRef, find_branch
     from core.story.run import continue_story
 
+    _require_out(args)
     studio, user, project = _project_and_user(args)
     branch = find_branch(studio.db, user.id, project["id"], args.branch) if args.branch else None
     ref = ProjectRef(project["id"], branch["id"] if branch else project["active_branch_id"])
     progress = (lambda _: None) if args.json else print
     lines = continue_story(studio, user, ref, args.through, progress)
     if args.through >= SHOT_STAGE:
-        lines += run_scenes(studio, user.id, ref, args.through, progress)
+        lines += run_scenes(studio, user.id, ref, args.through, progress, _options(args))
     report = {"project_id": str(ref.project_id), "branch_id": str(ref.branch_id), "stages": lines}
     if args.through >= SHOT_STAGE:
         report |= _production(studio, user, ref.project_id, ref.branch_id)
+    if args.through >= LAST_STAGE:
+        report |= _film(studio, user, ref.project_id, ref.branch_id, Path(args.out), progress)
     _print(report, args.json, [f"{report.get('shot_count', 0)} shots · {report.get('total_runtime', 0)} s of film "
                                f"· spend {dollars(report.get('spend', 0))}"] if args.through >= SHOT_STAGE else [])
     return 0
@@ -175,12 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="create a project from a story file and run stages 1..N")
     run.add_argument("story", help="a .txt, .md or .fountain file")
     run.add_argument("--mode", choices=["expand", "condense", "import"], required=True)
-    last = max(s.number for s in generating_stages() if s.available)
+    last = max(s.number for s in STAGES if s.available)
     run.add_argument("--through", type=int, default=last, choices=range(1, last + 1), metavar="N",
                      help=f"last stage (1-{last})")
     run.add_argument("--title")
     run.add_argument("--user", default=CLI_USER, help=f"the account that owns the project (default {CLI_USER})")
     run.add_argument("--json", action="store_true", help="print a JSON summary only")
+    run.add_argument("--out", help=f"with --through {LAST_STAGE}: the folder for the film and its exports")
+    run.add_argument("--animatic", action="store_true", help="render clips as the free offline animatic")
     run.add_argument("--min-seconds", type=int, default=60)
     run.add_argument("--max-seconds", type=int, default=180)
     run.add_argument("--type", default="narrative", choices=["narrative", "commercial", "audio_visual"])
@@ -204,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
                          help=f"last stage (1-{last})")
     further.add_argument("--branch", help="branch name or id (default: the active branch)")
     further.add_argument("--json", action="store_true")
+    further.add_argument("--out", help=f"with --through {LAST_STAGE}: the folder for the film and its exports")
+    further.add_argument("--animatic", action="store_true", help="render clips as the free offline animatic")
     cost = _project_command(commands, "cost", "spend by stage and provider, shadow price, projected cost", _cost)
     cost.add_argument("--branch", help="branch name or id (default: the active branch)")
     cost.add_argument("--json", action="store_true")

@@ -256,7 +256,8 @@ def _keyed(change: Change) -> Change:
         raise NotFound("That scene isn't on this branch any more; reload the script hub.") from None
     if isinstance(change.scope, SceneEndState):
         return replace(change, scope=SceneEndState(scene_id, reaches))
-    return replace(change, scope=Scene(scene_id))
+    shots = change.scope.shots
+    return replace(change, scope=Scene(scene_id, None if shots is None else frozenset(str(UUID(str(s))) for s in shots)))
 
 
 def _scene_of(change: Change) -> ItemId | None:

@@ -74,9 +74,10 @@ class Global:
 
 @dataclass(frozen=True)
 class Scene:
-    """The change is to one scene's work."""
+    """The change is to one scene's work; `shots`, when given, to those shots' work only (a frame made again)."""
 
     scene_id: ItemId
+    shots: frozenset[ItemId] | None = None
 
 
 @dataclass(frozen=True)
@@ -282,11 +283,15 @@ def _clips(scene: SceneState, reason: str, how: InvalidationType) -> tuple[Affec
 
 
 def _local_items(scene: SceneState, change: Change) -> tuple[Affected, ...]:
-    """A scene's own frames and clips made after the changed stage."""
+    """A scene's own frames and clips made after the changed stage (of the changed shots, when it names them)."""
     reason = _scene_cause(scene, change)
     frames = _frames(scene, reason, InvalidationType.LOCAL_SCENE) if change.stage_number < FRAME_STAGE else ()
     clips = _clips(scene, reason, InvalidationType.LOCAL_SCENE) if change.stage_number < CLIP_STAGE else ()
-    return frames + clips
+    shots = getattr(change.scope, "shots", None)
+    if shots is None:
+        return frames + clips
+    owner = {**{f.id: f.shot_id for f in scene.frames}, **{c.id: c.shot_id for c in scene.clips}}
+    return tuple(item for item in frames + clips if owner[item.id] in shots)
 
 
 def _continuity_items(state: BranchState, changed: SceneState, change: Change) -> tuple[Affected, ...]:

@@ -16,7 +16,7 @@ from core.exports.picture import Overlay, badge, face, overlay_of
 
 SUBTITLE_WIDTH = 0.86  # of the frame, for the wrapped text
 MAX_SUBTITLE_ROWS = 3  # more than this and the letters shrink rather than climb the frame
-_MARGIN = 0.05  # of the height, under the subtitle box
+_MARGIN = 0.14  # of the height, under the subtitle box: above the storyboard frame's caption band (12%)
 
 
 def line_spans(dialogue: Sequence[tuple[str, str]], seconds: float) -> list[tuple[float, float]]:

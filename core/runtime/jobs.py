@@ -51,11 +51,14 @@ def enqueue(
     branch_id: UUID | None = None,
     target_id: UUID | None = None,
     payload: dict | None = None,
+    depends_on: list[str] | None = None,
+    job_timeout: int = 600,
 ) -> dict:
-    """Record the job, then put it on the queue; returns the `generation_jobs` row."""
+    """Record the job, then put it on the queue (after the RQ jobs it `depends_on`); returns the row."""
     row = record(studio, user_id, project_id, kind, branch_id=branch_id, target_id=target_id, payload=payload)
     rq_job = studio.queue.enqueue(
-        RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}", job_timeout=600, result_ttl=3600
+        RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}", job_timeout=job_timeout,
+        result_ttl=3600, depends_on=depends_on or None,
     )
     with studio.db.as_user(user_id) as conn:
         job_rows.attach_rq_id(conn, row["id"], rq_job.id)
@@ -105,6 +108,10 @@ def run(studio: Studio, job_id: UUID, user_id: UUID) -> dict:
     if done is not None:
         return {"status": JobStatus.SUCCEEDED, **(done["result"] or {})}
     if job is None:
+        with studio.db.as_user(user_id) as conn:
+            row = job_rows.get_job(conn, job_id)
+        if row is not None and row["status"] == JobStatus.CANCELLED:
+            return {"status": JobStatus.CANCELLED, "error": row["error"]}
         raise NotFound(f"job {job_id} is not visible to its user")
     try:
         result = handler_for(job["kind"])(studio, user_id, job)
@@ -127,6 +134,22 @@ def handler_for(kind: str) -> Handler:
 def _fail(studio: Studio, user_id: UUID, job_id: UUID, message: str) -> None:
     with studio.db.as_user(user_id) as conn:
         job_rows.mark_failed(conn, job_id, message)
+
+
+def cancel(studio: Studio, user_id: UUID, rows: list[dict], reason: str) -> int:
+    """Cancel unfinished jobs: their rows say why; queued or waiting RQ jobs are removed (a running one finishes
+    its call and finds its row cancelled). Returns how many were cancelled."""
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job
+
+    with studio.db.as_user(user_id) as conn:
+        cancelled = job_rows.mark_cancelled(conn, [r["id"] for r in rows], reason)
+    for row in cancelled:
+        try:
+            Job.fetch(row["rq_job_id"], connection=studio.redis).cancel()
+        except (NoSuchJobError, InvalidJobOperation, TypeError, ValueError):
+            pass  # already gone, or running: it reads its cancelled row when it tries to finish
+    return len(cancelled)
 
 
 def job(studio: Studio, user_id: UUID, job_id: UUID) -> dict | None:

@@ -43,7 +43,8 @@ class RunSummary:
                 "stages": self.stages}
 
 
-def run_story(studio: Studio, user: User, config: dict, through: int, progress: Progress = lambda _: None) -> RunSummary:
+def run_story(studio: Studio, user: User, config: dict, through: int, progress: Progress = lambda _: None,
+              options: object = None) -> RunSummary:
     """Create the project from Stage 1 input, then generate and lock each generating stage up to `through`."""
     started = time.perf_counter()
     ref = create_project(studio.db, user.id, config)
@@ -62,10 +63,10 @@ def run_story(studio: Studio, user: User, config: dict, through: int, progress: 
         summary.stages.append(line)
         progress(f"Stage {number} locked as v{line['version']} in {line['seconds']:.2f}s, "
                  f"{dollars(line['credits'])} in credits (shadow {dollars(line['shadow_credits'])})")
-    if any(not s.is_global and s.number <= through for s in generating_stages()):
-        from core.production.run import run_scenes
+    if through > max(s.number for s in generating_stages() if s.is_global):
+        from core.production.run import RunOptions, run_scenes
 
-        summary.stages += run_scenes(studio, user.id, ref, through, progress)
+        summary.stages += run_scenes(studio, user.id, ref, through, progress, options or RunOptions())
     return _totals(studio, user.id, ref, summary)
 
 

@@ -1,0 +1,116 @@
+"""The film: every live scene's shots in order, assembled into one MP4 (cuts, or short dissolves) as a job. Each
+shot is its approved clip, else its latest rendered clip, else its start frame held as a still labelled "not
+rendered" (else a card), so the cut can be watched early; the scenes not finished yet are listed.
+
+    assemble(studio, user, project_id, branch_id, dissolve=0.0) -> film_cuts row (queued; `inline` renders here)
+    latest_cut(studio, user, branch_id) -> the newest film_cuts row
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+import psycopg
+
+from core.errors import NotFound, StageIncomplete
+from core.exports.film import FilmPart, assemble_film
+from core.exports.probe import probe
+from core.film.statuses import ClipStatus, CutStatus, SceneStatus
+from core.offline.cards import card_png
+from core.runtime import jobs
+from core.runtime.studio import Studio
+from db import film_cuts as cut_rows
+from db import frames as frame_rows
+from db import scenes as scene_rows
+from db import shots as shot_rows
+from db import stages as stage_rows
+from db import videos as video_rows
+
+FILM = "film"
+MAX_DISSOLVE = 1.0
+
+
+def film_parts(conn: psycopg.Connection, branch_id: UUID) -> tuple[list[dict], list[int]]:
+    """What the film is made of now, shot by shot, and the numbers of the scenes not finished."""
+    parts, missing = [], []
+    for scene in scene_rows.branch_scenes(conn, branch_id):
+        clips: dict[UUID, list[dict]] = {}
+        for clip in video_rows.shot_clips(conn, scene["id"]):
+            clips.setdefault(clip["shot_id"], []).append(clip)
+        shots = shot_rows.live_shots(conn, scene["id"])
+        for shot in shots:
+            parts.append(_part(conn, scene, shot, clips.get(shot["id"], [])))
+        if scene["status"] != SceneStatus.VIDEO_COMPLETE or not shots:
+            missing.append(scene["scene_number"])
+    return parts, missing
+
+
+def _part(conn: psycopg.Connection, scene: dict, shot: dict, clips: list[dict]) -> dict:
+    done = [c for c in clips if c["status"] == ClipStatus.COMPLETE and c["video_url"]]
+    chosen = next((c for c in done if c["approved"]), done[0] if done else None)
+    base = {"scene_number": scene["scene_number"], "slug": scene["slug"], "shot": str(shot["id"]),
+            "shot_id": shot["shot_id"], "seconds": shot["duration"]}
+    if chosen is not None:
+        return {**base, "kind": "clip", "media": chosen["video_url"], "approved": chosen["approved"],
+                "clip_id": str(chosen["id"]), "model": chosen["model"], "cost": str(chosen["cost_credits"] or 0)}
+    frame = frame_rows.live_frame(conn, shot["id"], "start")
+    if frame is not None:
+        return {**base, "kind": "still", "media": frame["image_url"]}
+    return {**base, "kind": "card", "text": shot["action"]}
+
+
+def assemble(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UUID, *, dissolve: float = 0.0,
+             inline: bool = False) -> dict:
+    """Queue an assembly of the film as it stands (the parts are fixed now); returns the film_cuts row."""
+    dissolve = max(0.0, min(MAX_DISSOLVE, float(dissolve)))
+    with studio.db.as_user(user_id) as conn:
+        parts, missing = film_parts(conn, branch_id)
+        if not parts:
+            raise StageIncomplete("No scene has a shot list yet: there is nothing to assemble.")
+        target = stage_rows.latest(conn, branch_id, 1)["content"]["target_length_max"]
+        cut = cut_rows.insert_cut(conn, branch_id, parts, missing, Decimal(str(dissolve)), target)
+    fields = {"branch_id": branch_id, "target_id": cut["id"], "payload": {"dissolve": dissolve}}
+    if inline:
+        job = jobs.record(studio, user_id, project_id, FILM, **fields)
+        jobs.run(studio, job["id"], user_id)
+    else:
+        jobs.enqueue(studio, user_id, project_id, FILM, job_timeout=3600, **fields)
+    with studio.db.as_user(user_id) as conn:
+        return cut_rows.get_cut(conn, cut["id"])
+
+
+@jobs.handler(FILM)
+def render_film_job(studio: Studio, user_id: UUID, job: dict) -> dict:
+    """Assemble one film cut from its parts: clips re-encoded at one size, stills held and labelled."""
+    with studio.db.as_user(user_id) as conn:
+        cut = cut_rows.get_cut(conn, job["target_id"])
+        if cut is None:
+            raise NotFound("That film cut was deleted before it was assembled.")
+        cut_rows.set_state(conn, cut["id"], CutStatus.RENDERING)
+    try:
+        mp4 = assemble_film([_film_part(studio, part) for part in cut["parts"]], dissolve=float(cut["dissolve"]))
+        media_key = studio.media.put(mp4, ".mp4")
+        seconds = probe(mp4).duration
+    except Exception as exc:
+        with studio.db.as_user(user_id) as conn:
+            cut_rows.set_state(conn, cut["id"], CutStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    with studio.db.as_user(user_id) as conn:
+        cut_rows.complete(conn, cut["id"], media_key, seconds)
+    return {"cut_id": str(cut["id"]), "media_key": media_key, "seconds": seconds, "parts": len(cut["parts"])}
+
+
+def _film_part(studio: Studio, part: dict) -> FilmPart:
+    seconds, label = float(part["seconds"]), part["shot_id"]
+    if part["kind"] == "clip" and studio.media.exists(part["media"]):
+        return FilmPart(clip=studio.media.get(part["media"]), seconds=seconds, label=label)
+    if part["kind"] == "still" and studio.media.exists(part["media"]):
+        return FilmPart(still=studio.media.get(part["media"]), seconds=seconds, label=label)
+    return FilmPart(still=card_png(f"{label} · not rendered", part.get("text") or part.get("slug") or ""),
+                    seconds=seconds, label=label)
+
+
+def latest_cut(studio: Studio, user_id: UUID, branch_id: UUID) -> dict | None:
+    with studio.db.as_user(user_id) as conn:
+        return cut_rows.latest(conn, branch_id)
