@@ -13,7 +13,6 @@ from core.providers.base import ClipRequest
 from stages.provenance import digest
 
 TEMPLATE_VERSION = "clip.v1"
-ANIMATIC_SIZES = {"16:9": (1024, 576), "9:16": (576, 1024)}
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,7 @@ class ClipOrder:
     aspect_ratio: str = "16:9"
     resolution: str = "720p"
     guidance: str = ""
+    animatic_width: int = 1024  # the offline animatic's size (a real model renders at `resolution`)
 
     @property
     def identity(self) -> str:
@@ -53,9 +53,18 @@ def clip_prompt(video_prompt: str, guidance: str = "") -> str:
 def clip_request(order: ClipOrder, *, with_end_frame: bool = True) -> ClipRequest:
     """The provider's request: prompt, first frame, last frame (when taken), seconds, format; the animatic reads
     the camera and the dialogue from `subject`."""
-    width, height = ANIMATIC_SIZES.get(order.aspect_ratio, ANIMATIC_SIZES["16:9"])
+    width, height = animatic_size(order.aspect_ratio, order.animatic_width)
     return ClipRequest(prompt=order.prompt, first_frame=order.first_frame,
                        last_frame=order.last_frame if with_end_frame else None, seconds=order.seconds,
                        seed=order.seed, aspect_ratio=order.aspect_ratio, resolution=order.resolution,
                        subject={"camera": order.camera, "dialogue": [list(d) for d in order.dialogue],
                                 "width": width, "height": height, "fps": 24, "shot_id": order.shot_id})
+
+
+def animatic_size(aspect_ratio: str, width: int) -> tuple[int, int]:
+    """The animatic's frame size for the aspect ratio, from its width (even sides, as H.264 wants)."""
+    across, down = (int(n) for n in aspect_ratio.split(":"))
+    long_side = width - width % 2
+    short_side = round(long_side * min(across, down) / max(across, down))
+    short_side -= short_side % 2
+    return (long_side, short_side) if across >= down else (short_side, long_side)

@@ -67,6 +67,7 @@ def test_settings(service_urls) -> Settings:
         "AIUTEUR_DATA_DIR": str(service_urls["data_dir"]),
         "AIUTEUR_START_WORKER": "false",
         "AIUTEUR_QUEUE": f"aiuteur-test-{os.getpid()}",
+        "AIUTEUR_ANIMATIC_WIDTH": "256",  # small clips keep the media tests quick; the film journey renders larger
     }
     os.environ.update(env)  # pages under AppTest read settings from the environment, as the app does
     os.environ.pop("SUPABASE_URL", None)

@@ -206,7 +206,8 @@ def clip_order(conn: psycopg.Connection, studio: Studio, shot: dict, model: str,
                      last_frame=studio.media.get(end["image_url"]) if end else None,
                      last_key=end["image_url"] if end else None, seconds=shot["duration"],
                      camera=shot["camera_spec"], dialogue=dialogue, model=model, seed=seed,
-                     aspect_ratio=studio.engines.aspect_ratio, resolution=studio.engines.resolution, guidance=guidance)
+                     aspect_ratio=studio.engines.aspect_ratio, resolution=studio.engines.resolution, guidance=guidance,
+                     animatic_width=studio.engines.animatic_width)
 
 
 # --- review ------------------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class Engines:
     video_choice: ModelChoice | None = None
     aspect_ratio: str = "16:9"
     resolution: str = "720p"
+    animatic_width: int = 1024
 
     @property
     def offline(self) -> bool:
@@ -85,4 +86,5 @@ def build_engines(settings: Settings) -> Engines:
     estimator = studio_estimator(settings)
     return Engines(build_text_provider(settings), build_image_provider(settings), estimator.book, estimator,
                    choose_text_model(settings), choose_image_model(settings), build_video_provider(settings),
-                   choose_video_model(settings), settings.aspect_ratio, settings.video_resolution)
+                   choose_video_model(settings), settings.aspect_ratio, settings.video_resolution,
+                   settings.animatic_width)

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     )
     video_resolution: Literal["720p", "1080p"] = Field("720p", alias="AIUTEUR_VIDEO_RESOLUTION", description="720p or 1080p clips.")
     aspect_ratio: Literal["16:9", "9:16"] = Field("16:9", alias="AIUTEUR_ASPECT_RATIO", description="16:9 or 9:16 frames and clips.")
+    animatic_width: int = Field(
+        1024, ge=64, le=1920, alias="AIUTEUR_ANIMATIC_WIDTH",
+        description="Width in pixels of the offline animatic's clips (the height follows the aspect ratio).",
+    )
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY", description="OpenAI API key.")
     anthropic_api_key: SecretStr | None = Field(None, alias="ANTHROPIC_API_KEY", description="Anthropic API key.")
     google_api_key: SecretStr | None = Field(
