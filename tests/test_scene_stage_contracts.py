@@ -246,3 +246,32 @@ def test_polish_that_drops_a_shot_is_refused(vendor):
         api.script(Answer(polish_answer(drop="3C")))
         with pytest.raises(ProviderBadResponse, match="left out shot 3C"):
             segment_prompts(prompt_inputs(), vendor.provider(api))
+
+
+DROPPED_IN_POLISH = {  # (shot, words cut from its polished prompts), what the refusal says
+    "a character": (("3D", "; ASTRID (background): Keeper, sixties, grey braid, oilskin apron"),
+                    "shot 3D shows: its frame prompt lost ASTRID."),  # her video prompt still has her line
+    "a line": (("3C", "I already did! Twice!"), 'shot 3C shows: its video prompt lost the line "I already did! Twice!"'),
+    "an off-screen speaker": (("3C", "KAJSA: "), "shot 3C shows: its video prompt lost KAJSA."),
+}
+
+
+@EACH_VENDOR
+@pytest.mark.parametrize("case", DROPPED_IN_POLISH)
+def test_polish_that_drops_a_character_or_a_line_is_refused(vendor, case):
+    cut, problem = DROPPED_IN_POLISH[case]
+    with vendor.fake() as api:
+        api.script(Answer(polish_answer(cut=cut)))
+        with pytest.raises(ProviderBadResponse) as caught:
+            segment_prompts(prompt_inputs(), vendor.provider(api))
+    assert problem in str(caught.value)
+
+
+def test_polish_may_change_case_and_punctuation_but_keeps_names_and_words():
+    answer = polish_answer()
+    for prompt in answer["prompts"]:
+        prompt["video_prompt"] = prompt["video_prompt"].replace("BENEDIKT", "Benedikt").replace("lamp's", "lamp’s")
+    with VENDORS[0].fake() as api:
+        api.script(Answer(answer))
+        draft = segment_prompts(prompt_inputs(), VENDORS[0].provider(api))
+    assert "Benedikt: The lamp’s gone dark again." in draft.output.prompts[1].video_prompt
