@@ -13,7 +13,7 @@ from core.film.screenplay import read_fountain
 from core.film.shots import Line, Shot, shots_from_drafts
 from core.providers.retrying import RetryPolicy
 from core.providers.text_models import ChatModelTextProvider
-from stages.segmentation import PromptInputs, VideoTarget
+from stages.segmentation import PromptInputs, VideoTarget, merge
 from stages.shots import ShotListInputs
 from stages.visuals import AssetInScene, Instance, VisualInputs
 from tests.fake_apis import FakeAnthropic, FakeGemini, FakeOpenAI
@@ -172,3 +172,16 @@ def prompt_inputs() -> PromptInputs:
     return PromptInputs(title="The Keeper's Lamp", scene_number=SCENE_NUMBER, slug=SLUG, shots=scene_shots(),
                         instances=instances, style={"preset": "watercolor", "notes": "storm light"}, video=video,
                         polish=True)
+
+
+def polish_answer(drop: str = "", cut: tuple[str, str] = ("", "")) -> dict:
+    """Each merged prompt as one paragraph, in reverse shot order; `drop` leaves a shot out, `cut` removes a
+    phrase (shot id, words) from that shot's prompts."""
+    prompts = []
+    for merged in reversed(merge(prompt_inputs())):
+        frame, video = (" ".join(text.split()) for text in (merged.frame_prompt, merged.video_prompt))
+        if merged.shot_id == cut[0]:
+            frame, video = frame.replace(cut[1], ""), video.replace(cut[1], "")
+        if merged.shot_id != drop:
+            prompts.append({"shot_id": merged.shot_id, "frame_prompt": frame, "video_prompt": video})
+    return {"prompts": prompts}

@@ -6,12 +6,12 @@ The scene, its inputs and the model answers are in tests/scene_stage_kit.py. Ret
 
 from __future__ import annotations
 
-import copy
-
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.errors import ProviderBadResponse
-from core.film.shots import Line
+from core.film.shots import Line, nearest_duration, shot_ids
 from stages.segmentation import merge, segment_prompts
 from stages.shots import write_shot_list
 from stages.visuals import define_visuals
@@ -21,8 +21,10 @@ from tests.scene_stage_kit import (
     VENDORS,
     VISUAL_ANSWER,
     good_shots,
+    polish_answer,
     prompt_inputs,
     scene_lines,
+    shot,
     shot_list_inputs,
     visual_inputs,
 )
@@ -64,7 +66,8 @@ def test_shot_list_answer_carries_the_scene_lines_by_number(vendor):
     assert [s.shot_id for s in shots] == ["3A", "3B", "3C", "3D"]
     assert [s.order for s in shots] == [1, 2, 3, 4]
     assert [s.dialogue for s in shots] == [[], lines[0:2], lines[2:3], lines[3:4]]
-    assert shots[1].dialogue[1] == Line(speaker="ASTRID", text="Then light it yourself.", parenthetical="(without turning)")
+    assert shots[1].dialogue[1] == Line(speaker="ASTRID", text="Then light it yourself.",
+                                        parenthetical="(without turning)")
     assert shots[2].dialogue[0].speaker == "KAJSA" and shots[2].names == ["ASTRID"]  # heard off-screen, not seen
     assert [s.duration for s in shots] == [6, 8, 4, 8]  # 5, 7, 3, 12 snapped to Veo's 4/6/8 (ties go longer)
     assert draft.output.runtime == 26
@@ -93,6 +96,32 @@ def test_shot_list_request_sends_the_numbered_lines_and_the_characters(vendor):
     schema = vendor.schema_sent(sent.json)
     assert schema["required"] == ["shots"]
     assert "line_numbers" in str(schema)
+
+
+@st.composite
+def line_splits(draw) -> list[dict]:
+    """Any way a model may cut the scene's four lines into shots, with silent shots before them and any length."""
+    groups, current = [], [1]
+    for number in (2, 3, 4):
+        if draw(st.booleans()):
+            groups.append(current)
+            current = []
+        current.append(number)
+    groups = [[]] * draw(st.integers(0, 2)) + groups + [current]
+    return [shot("A beat of the scene.", group, [{"name": "ASTRID", "prominence": "lead"}], draw(st.integers(1, 60)))
+            for group in groups]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drafts=line_splits())
+def test_any_clean_split_keeps_every_line_once_in_order(drafts):
+    vendor = VENDORS[0]
+    with vendor.fake() as api:
+        api.script(Answer({"shots": drafts}))
+        shots = write_shot_list(shot_list_inputs(), vendor.provider(api)).output.shots
+    assert [line for s in shots for line in s.dialogue] == scene_lines()
+    assert [s.shot_id for s in shots] == shot_ids(3, len(drafts))
+    assert [s.duration for s in shots] == [nearest_duration(d["duration"], (4, 6, 8)) for d in drafts]
 
 
 BROKEN_SHOT_LISTS = {
@@ -209,19 +238,6 @@ def test_visual_definition_cut_off_mid_answer_is_asked_again_not_half_applied(ve
 # --- Stage 9: prompt polish ---------------------------------------------------------------------------
 
 
-def polish_answer(drop: str = "", cut: tuple[str, str] = ("", "")) -> dict:
-    """Each merged prompt as one paragraph, in reverse shot order; `drop` leaves a shot out, `cut` removes a
-    phrase (shot id, words) from that shot's prompts."""
-    prompts = []
-    for merged in reversed(merge(prompt_inputs())):
-        frame, video = (" ".join(text.split()) for text in (merged.frame_prompt, merged.video_prompt))
-        if merged.shot_id == cut[0]:
-            frame, video = frame.replace(cut[1], ""), video.replace(cut[1], "")
-        if merged.shot_id != drop:
-            prompts.append({"shot_id": merged.shot_id, "frame_prompt": frame, "video_prompt": video})
-    return {"prompts": prompts}
-
-
 @EACH_VENDOR
 def test_polish_rewords_the_prompts_and_keeps_the_shots(vendor):
     merged = merge(prompt_inputs())
@@ -251,7 +267,8 @@ def test_polish_that_drops_a_shot_is_refused(vendor):
 DROPPED_IN_POLISH = {  # (shot, words cut from its polished prompts), what the refusal says
     "a character": (("3D", "; ASTRID (background): Keeper, sixties, grey braid, oilskin apron"),
                     "shot 3D shows: its frame prompt lost ASTRID."),  # her video prompt still has her line
-    "a line": (("3C", "I already did! Twice!"), 'shot 3C shows: its video prompt lost the line "I already did! Twice!"'),
+    "a line": (("3C", "I already did! Twice!"),
+               'shot 3C shows: its video prompt lost the line "I already did! Twice!"'),
     "an off-screen speaker": (("3C", "KAJSA: "), "shot 3C shows: its video prompt lost KAJSA."),
 }
 
