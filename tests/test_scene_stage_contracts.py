@@ -46,7 +46,7 @@ def no_real_provider_env(monkeypatch):
 
 
 def shot_list_answer(**changes) -> dict:
-    """The good answer with some shots replaced: changes maps a shot's index to the fields it changes."""
+    """The good answer with some shots changed: `shot2={...}` overrides fields of the third shot."""
     shots = good_shots()
     for index, fields in changes.items():
         shots[int(index.removeprefix("shot"))] |= fields
