@@ -1,7 +1,7 @@
 """Stage 9, Prompt segmentation: per shot a frame prompt and a video prompt, merged deterministically from the
 shot, the scene's asset instances (with their tags) and the locked visual style by versioned templates — the same
 merge offline and online. With a model, an optional polish rewrites the merged prompts' wording (recorded like any
-generation, checked to keep every character, tag and line).
+generation, checked to keep every shot, character and dialogue line).
 
     segment_prompts(PromptInputs.from_scene(context, polish=False), provider) -> StageDraft[PromptSet]
     merge(inputs) -> list[ShotPrompt]
@@ -130,7 +130,7 @@ def segment_prompts(inputs: PromptInputs, provider: TextProvider, guidance: str 
               "video_limit": inputs.video.prompt_token_limit * 4, "frame_limit": FRAME_PROMPT_TOKEN_LIMIT * 4,
               "prompts": "\n\n".join(f"[{p.shot_id}]\nFRAME: {p.frame_prompt}\nVIDEO: {p.video_prompt}" for p in merged)}
     call = ask(provider, POLISH_TASK, template, values, payload, PolishDraft, seed, tags)
-    polished = _polished(merged, call[1].output)
+    polished = _polished(merged, call[1].output, inputs.shots)
     return assemble(PromptSet(prompts=polished, **limits), POLISH_TASK, template, [call], seed, guidance, payload,
                     started)
 
@@ -241,17 +241,43 @@ def _tidy(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def _polished(merged: list[ShotPrompt], answer: PolishDraft) -> list[ShotPrompt]:
-    """The merged prompts with the model's wording, refused when it drops a shot or a character's name."""
+def _polished(merged: list[ShotPrompt], answer: PolishDraft, shots: list[Shot]) -> list[ShotPrompt]:
+    """The merged prompts with the model's wording, refused when it drops a shot, a character's name or a line."""
     by_id = {p.shot_id: p for p in answer.prompts}
     polished = []
-    for prompt in merged:
+    for prompt, shot in zip(merged, shots, strict=True):
         better = by_id.get(prompt.shot_id)
         if better is None:
             raise ProviderBadResponse(f"The polish left out shot {prompt.shot_id}; the merged prompts are kept.")
+        lost = _lost(shot, prompt, better)
+        if lost:
+            raise ProviderBadResponse(f"The polish dropped what shot {prompt.shot_id} shows: {'; '.join(lost)}. "
+                                      "The merged prompts are kept.")
         polished.append(prompt.model_copy(update={"frame_prompt": better.frame_prompt,
                                                   "video_prompt": better.video_prompt}))
     return polished
+
+
+def _lost(shot: Shot, merged: ShotPrompt, better: PolishedPrompt) -> list[str]:
+    """What a merged prompt names (a character, a speaker, a line's words) that its polished wording no longer does."""
+    names = [(name, name) for name in dict.fromkeys(shot.names + shot.speakers)]
+    lines = [(line.text, f'the line "{line.text}"') for line in shot.dialogue]
+    lost = []
+    for what, before, after in (("frame prompt", merged.frame_prompt, better.frame_prompt),
+                                ("video prompt", merged.video_prompt, better.video_prompt)):
+        gone = [label for words, label in names + lines if _says(before, words) and not _says(after, words)]
+        lost += [f"its {what} lost {', '.join(gone)}"] if gone else []
+    return lost
+
+
+def _says(text: str, words: str) -> bool:
+    """Whether `text` has `words` in a row, whatever their case and punctuation ("lamp's" = "Lamp’s")."""
+    wanted = _words(words)
+    return bool(wanted) and f" {wanted} " in f" {_words(text)} "
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def prompt_problems(prompts: PromptSet) -> list[str]:
