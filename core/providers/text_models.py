@@ -133,7 +133,7 @@ class ChatModelTextProvider:
             return _Answer(None, Usage(), problem=_one_line(exc))
         raw = reply["raw"]
         usage = _usage(getattr(raw, "usage_metadata", None))
-        problem = reply.get("parsing_error")
+        problem = reply.get("parsing_error") or _cut_off(raw)
         parsed = reply.get("parsed")
         if problem is None and parsed is not None:
             try:
@@ -143,6 +143,23 @@ class ChatModelTextProvider:
         if problem is None:
             problem = "the answer did not use the required structured format (no tool call or JSON object)"
         return _Answer(None, usage, raw_text=_raw_text(raw), problem=_one_line(problem))
+
+
+def _cut_off(message) -> str | None:
+    """A JSON answer in plain text that doesn't parse strictly (cut off, malformed): some parsers fill in what is
+    missing and would take half an answer for a whole one, so say what is wrong and ask again."""
+    if getattr(message, "tool_calls", None):
+        return None
+    text = _raw_text(message).strip()
+    if text.startswith("```"):
+        text = text.strip("`").removeprefix("json").strip()
+    if not text.startswith(("{", "[")):
+        return None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"the JSON answer is cut off or malformed ({exc.msg} at character {exc.pos})"
+    return None
 
 
 def repair_prompt(prompt: str, answer: _Answer) -> str:
