@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from core.costs.ledger import is_paid, release, reserve, settle
 from core.costs.estimates import ShotPlan
-from core.errors import EndFrameUnsupported, NotFound, ProviderError
+from core.costs.ledger import is_paid, release, reserve, settle
+from core.errors import EndFrameUnsupported, NotFound, ProviderError, ProviderRateLimited, ProviderUnavailable
 from core.film.statuses import ClipStatus
 from core.production.clips import ANIMATIC, clip_estimator, clip_order
 from core.providers.base import ClipResult
@@ -68,10 +68,21 @@ def _render(studio: Studio, user_id: UUID, clip: dict, order) -> ClipResult:
     if name is None:
         name, used_end = _submit(studio, user_id, clip, order, provider, used_end)
     try:
-        return provider.wait(name, seconds=order.seconds, used_end_frame=used_end)
+        return _wait(provider, name, order, used_end)
     except EndFrameUnsupported:
         name, used_end = _submit(studio, user_id, clip, order, provider, False)
-        return provider.wait(name, seconds=order.seconds, used_end_frame=False)
+        return _wait(provider, name, order, False)
+
+
+def _wait(provider, name: str, order, used_end: bool) -> ClipResult:
+    """The clip once its operation is done. A poll or download that keeps failing (503, 429, a timeout) says nothing
+    about the render, which Veo most likely still holds: the error names the operation so it is kept and polled
+    again by a retry, never submitted (and paid for) twice."""
+    try:
+        return provider.wait(name, seconds=order.seconds, used_end_frame=used_end)
+    except (ProviderUnavailable, ProviderRateLimited) as exc:
+        exc.operation_name = name
+        raise
 
 
 def _submit(studio: Studio, user_id: UUID, clip: dict, order, provider, with_end: bool) -> tuple[str, bool]:
