@@ -12,11 +12,12 @@ import base64
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from uuid import UUID
 
 import pytest
 from rq import SimpleWorker
 
+from core.costs.budget import set_budget
+from core.errors import BudgetExceeded
 from core.film.statuses import ClipStatus
 from core.production import clips
 from core.production import run as production
@@ -145,6 +146,16 @@ def submissions_for(veo: FakeVeo, shot: dict) -> list[dict]:
     return [r.json for r in veo.accepted if r.json["instances"][0]["prompt"] == shot["video_prompt"].strip()]
 
 
+def shots_now(studio, scene: Scene) -> dict[str, dict]:
+    """The scene's live shots as the database holds them now, by label."""
+    return {shot["shot_id"]: shot for shot in live_shots_of(studio, scene)}
+
+
+def live_shots_of(studio, scene: Scene) -> list[dict]:
+    return rows(studio, scene.user.id, "SELECT * FROM shots WHERE scene_id = %s AND superseded_at IS NULL",
+                scene.ref.scene_id)
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
@@ -160,8 +171,8 @@ def burst(studio) -> None:
 # --- rendered at the quoted price --------------------------------------------------------------------------------
 
 
-def test_confirmed_clips_are_sent_with_their_frames_and_charged_exactly_the_quote(studio, veo, cliff):
-    shown, done = confirm(studio, cliff)
+def test_each_confirmed_shot_is_sent_to_veo_once_with_its_frames_and_length(studio, veo, cliff):
+    _, done = confirm(studio, cliff)
 
     assert [job["status"] for job in done] == ["succeeded"] * len(cliff.shots)
     assert veo.submissions == len(cliff.shots)
@@ -191,7 +202,8 @@ def test_each_clip_is_stored_and_settled_at_its_quoted_line(studio, veo, cliff):
         (entry,) = ledger(studio, cliff, clip)
         assert (entry["status"], entry["estimated_credits"], entry["credits"]) == ("settled", line.credits,
                                                                                   line.credits)
-        assert (entry["provider"], entry["model"], entry["result_key"]) == ("google", VEO.partition(":")[2], clip["video_url"])
+        assert (entry["provider"], entry["model"], entry["result_key"]) == (
+            "google", VEO.partition(":")[2], clip["video_url"])
     assert sum(e["credits"] for e in clip_ledger(studio, cliff)) == shown.total
 
 
@@ -218,7 +230,7 @@ def test_a_safety_filtered_clip_fails_with_veos_reasons_and_costs_nothing(studio
     _, done = confirm(studio, cliff)
 
     assert {job["status"] for job in done} == {"failed"}
-    for label, clip in latest_clips(studio, cliff).items():
+    for clip in latest_clips(studio, cliff).values():
         assert clip["status"] == ClipStatus.FAILED
         assert "Support code: 44120937" in clip["error_message"] and "Change the video prompt" in clip["error_message"]
         assert clip["operation_name"] is None, "the render ended: a retry must submit anew"
@@ -254,7 +266,7 @@ def test_an_end_frame_the_model_refuses_renders_from_the_start_frame_and_says_so
 
     assert [job["status"] for job in done] == ["succeeded"] * len(cliff.shots)
     rendered = latest_clips(studio, cliff)
-    shots = {s["shot_id"]: s for s in live_shots_of(studio, cliff)}
+    shots = shots_now(studio, cliff)
     for shot in cliff.shots:
         clip, sent = rendered[shot["shot_id"]], submissions_for(veo, shot)
         assert clip["status"] == ClipStatus.COMPLETE and clip["used_end_frame"] is False
@@ -265,11 +277,6 @@ def test_an_end_frame_the_model_refuses_renders_from_the_start_frame_and_says_so
         (entry,) = ledger(studio, cliff, clip)
         assert (entry["status"], entry["credits"]) == ("settled", price(shot))
     assert sum(e["credits"] for e in clip_ledger(studio, cliff)) == shown.total
-
-
-def live_shots_of(studio, scene: Scene) -> list[dict]:
-    return rows(studio, scene.user.id, "SELECT * FROM shots WHERE scene_id = %s AND superseded_at IS NULL",
-                scene.ref.scene_id)
 
 
 # --- a worker dies while Veo renders -----------------------------------------------------------------------------
@@ -328,3 +335,45 @@ def test_a_worker_killed_while_polling_is_replaced_by_one_that_polls_the_same_re
 def job_for(studio, scene: Scene, clip: dict) -> dict:
     (job,) = rows(studio, scene.user.id, "SELECT * FROM generation_jobs WHERE target_id = %s", clip["id"])
     return job
+
+
+# --- a render Veo still holds ------------------------------------------------------------------------------------
+
+
+def test_polls_failing_past_the_retries_keep_the_render_and_a_retry_polls_it(studio, veo, cliff):
+    veo.fail_polls(*[Fail(503, "The service is currently unavailable.")] * QUICK.attempts)
+
+    shown, done = confirm(studio, cliff)
+
+    first = cliff.shot(shown.lines[0].shot_id)
+    failed = latest_clips(studio, cliff)[first["shot_id"]]
+    assert done[0]["status"] == "failed" and "503" in failed["error_message"]
+    (operation, *_) = veo.operations
+    assert failed["operation_name"] == operation, "Veo is still rendering it: keep its name to poll again"
+    assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, failed)] == [("released", 0)]
+
+    job = clips.retry_clip(studio, cliff.user.id, cliff.ref, failed["id"], inline=True)
+
+    assert job["status"] == "succeeded"
+    assert len(submissions_for(veo, first)) == 1 and veo.submissions == len(cliff.shots)
+    (entry,) = ledger(studio, cliff, latest_clips(studio, cliff)[first["shot_id"]])
+    assert (entry["status"], entry["credits"]) == ("settled", price(first))
+    assert sum(e["credits"] for e in clip_ledger(studio, cliff)) == shown.total
+
+
+def test_a_retry_the_budget_no_longer_holds_is_refused_and_the_clip_stays_retryable(studio, veo, cliff):
+    veo.outcome = Filtered((SAFETY,))
+    confirm(studio, cliff)
+    veo.outcome = Rendered()
+    failed = latest_clips(studio, cliff)[cliff.shots[0]["shot_id"]]
+    set_budget(studio.db, cliff.user.id, cliff.ref.project_id, "1.00")
+
+    with pytest.raises(BudgetExceeded, match="Over budget"):
+        clips.retry_clip(studio, cliff.user.id, cliff.ref, failed["id"], inline=True)
+
+    clip = latest_clips(studio, cliff)[cliff.shots[0]["shot_id"]]
+    assert clip["status"] == ClipStatus.FAILED and veo.submissions == len(cliff.shots)
+    assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, clip)] == [("released", 0)]
+    set_budget(studio.db, cliff.user.id, cliff.ref.project_id, None)  # no cap: the creator makes room
+    assert clips.retry_clip(studio, cliff.user.id, cliff.ref, failed["id"], inline=True)["status"] == "succeeded"
+    assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, clip)] == [("settled", price(cliff.shots[0]))]
