@@ -377,3 +377,31 @@ def test_a_retry_the_budget_no_longer_holds_is_refused_and_the_clip_stays_retrya
     set_budget(studio.db, cliff.user.id, cliff.ref.project_id, None)  # no cap: the creator makes room
     assert clips.retry_clip(studio, cliff.user.id, cliff.ref, failed["id"], inline=True)["status"] == "succeeded"
     assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, clip)] == [("settled", price(cliff.shots[0]))]
+
+
+def test_a_clip_that_came_back_but_could_not_be_stored_is_fetched_again_not_rendered_again(studio, veo, cliff,
+                                                                                          monkeypatch):
+    real_put, puts = studio.media.put, []
+
+    def put(data, suffix):
+        puts.append(suffix)
+        if suffix == ".mp4" and puts.count(".mp4") == 1:
+            raise OSError(28, "No space left on device")
+        return real_put(data, suffix)
+
+    monkeypatch.setattr(studio.media, "put", put)
+    shown = clips.quote(studio, cliff.user.id, cliff.ref)
+    first = cliff.shot(shown.lines[0].shot_id)
+    with pytest.raises(OSError, match="No space left"):
+        clips.confirm_render(studio, cliff.user.id, cliff.ref, shown.key, inline=True)
+    failed = latest_clips(studio, cliff)[first["shot_id"]]
+    assert failed["status"] == ClipStatus.FAILED and "No space left on device" in failed["error_message"]
+    assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, failed)] == [("released", 0)]
+
+    job = clips.retry_clip(studio, cliff.user.id, cliff.ref, failed["id"], inline=True)
+
+    assert job["status"] == "succeeded"
+    assert len(submissions_for(veo, first)) == 1 and len(veo.sent("download")) == 2
+    stored = latest_clips(studio, cliff)[first["shot_id"]]
+    assert stored["status"] == ClipStatus.COMPLETE and studio.media.get(stored["video_url"]) == tiny_mp4()
+    assert [(e["status"], e["credits"]) for e in ledger(studio, cliff, stored)] == [("settled", price(first))]
