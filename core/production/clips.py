@@ -179,7 +179,7 @@ def _dispatch(studio: Studio, user_id: UUID, ref: SceneRef, clips: list[dict], i
     if inline:
         recorded = [jobs.record(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
         return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
-    return [jobs.enqueue(studio, user_id, ref.project_id, CLIP, job_timeout=1800, **f) for f in fields]
+    return [jobs.enqueue(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
 
 
 def _default_seed(shot: dict) -> int:
