@@ -164,6 +164,9 @@ def test_a_creator_takes_scene_one_from_the_hub_to_locked_prompts_and_a_refresh_
         snap(page, screenshots, "10_prompts_none_yet")
         page.get_by_role("button", name="Make the prompts").click()
         expect(page.get_by_text("Made the prompts as version 1.")).to_be_visible(timeout=60_000)
+        page.get_by_text("Read the prompts in full").click()
+        expect(page.get_by_text("1A · frame prompt")).to_be_visible()
+        expect(page.get_by_test_id("stExpander").get_by_text(EDITED_ACTION.rstrip("."))).to_have_count(2)  # both
         snap(page, screenshots, "11_prompts_made")
         page.get_by_role("button", name="Lock the prompts").click()
         expect(page.get_by_text("Prompts locked (version 1). The scene is ready for its frames.")).to_be_visible(
