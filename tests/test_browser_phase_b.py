@@ -18,8 +18,7 @@ from core.film.statuses import StageStatus
 from tests.phase_b import film_through_assets, live_shots, rows
 from tests.test_browser_journey import CHROMIUM, _browser, _serve
 
-pytestmark = [pytest.mark.slow, pytest.mark.db,
-              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")]
 
 EMAIL, PASSWORD = "nell@example.com", "mud and salt water"
 EDITED_ACTION = "Nell slips on the dyke and her lantern rolls into the reeds."
