@@ -59,7 +59,7 @@ picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun"
                       key="s6_table", column_config={
                           "Spent": st.column_config.NumberColumn(format=MONEY_FORMAT),
                           "To finish": st.column_config.NumberColumn(format=MONEY_FORMAT),
-                          "What it means": st.column_config.TextColumn(width="medium"),
+                          "What it means": st.column_config.TextColumn(width="large"),
                           "Opens with": st.column_config.TextColumn(width="large"),
                       })
 rows = picked.selection.rows if picked and picked.selection else []
