@@ -158,8 +158,11 @@ def _record_confirmation(conn: psycopg.Connection, ref: SceneRef, shown: Quote) 
 
 
 def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, line: QuoteLine, model: str,
-                    guidance: str, seed: int | None) -> dict:
-    """One clip: its request, its charge held in the ledger under the request's identity, its `videos` row."""
+                    guidance: str, seed: int | None, *, hold: str | None = None, job_id: UUID | None = None) -> dict:
+    """One clip: its request, its charge held in the ledger under the request's identity (taking over a render's
+    `hold` for it, in the same transaction), its `videos` row."""
+    if hold:
+        release(conn, hold)
     shot = shot_rows.get_shot(conn, line.shot)
     order = clip_order(conn, studio, shot, model, guidance=guidance,
                        seed=seed if seed is not None else _default_seed(shot))
@@ -170,12 +173,20 @@ def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, lin
         "shot_id": shot["id"], "start_frame_id": _frame(conn, shot, "start")["id"],
         "end_frame_id": (_frame(conn, shot, "end") or {}).get("id") if order.last_key else None,
         "video_prompt": order.prompt, "provider": model.partition(":")[0], "model": model, "seconds": shot["duration"],
-        "seed": order.seed, "guidance": guidance or None, "ledger_key": key})
+        "seed": order.seed, "guidance": guidance or None, "ledger_key": key, "job_id": job_id})
+
+
+def queue_for_job(conn: psycopg.Connection, studio: Studio, ref: SceneRef, shot_id: UUID, model: str, hold: str,
+                  job_id: UUID) -> dict:
+    """A render's clip, made when its frames are there: the `videos` row, the render's hold become its charge."""
+    shot = _live_shot(conn, ref, shot_id)
+    line = QuoteLine(shot["id"], shot["shot_id"], shot["duration"], ZERO, ZERO, ZERO)
+    return _hold_and_queue(conn, studio, ref, line, model, guidance="", seed=None, hold=hold, job_id=job_id)
 
 
 def _dispatch(studio: Studio, user_id: UUID, ref: SceneRef, clips: list[dict], inline: bool) -> list[dict]:
-    fields = [{"branch_id": ref.branch_id, "target_id": clip["id"], "payload": {"scene_id": str(ref.scene_id)}}
-              for clip in clips]
+    fields = [{"branch_id": ref.branch_id, "target_id": clip["id"],
+               "payload": {"scene_id": str(ref.scene_id), "limit": clip["model"]}} for clip in clips]
     if inline:
         recorded = [jobs.record(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
         return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]

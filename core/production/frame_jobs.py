@@ -19,6 +19,7 @@ from core.production.frames import STAGE, frames_estimate, prior_slot, slots
 from core.runtime.engines import model_key
 from core.runtime.studio import Studio
 from db import frames as frame_rows
+from db import jobs as job_rows
 from db import instances as instance_rows
 from db import scenes as scene_rows
 from db import shots as shot_rows
@@ -35,12 +36,18 @@ def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
     with studio.db.as_user(user_id) as conn:
         order, shot, prior = _order(conn, studio, job)
         key = f"frame:{job['project_id']}:{order.identity[:32]}"
+        if (job.get("payload") or {}).get("hold"):
+            release(conn, job["payload"]["hold"])  # a render's hold becomes this frame's charge, in one transaction
         held = reserve(conn, job["project_id"], frames_estimate(studio, 1), key=key,
                        charged_to=ChargedTo(job["branch_id"], STAGE, shot["scene_id"], shot["id"]))
         if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
             row = _record(conn, order, shot, prior, held["result_key"], held["model"], "served", held["credits"], job)
             return {"frame_id": str(row["id"]), "image_key": held["result_key"], "served_from_storage": True}
+        if job_rows.is_cancelled(conn, job["id"]):  # cancelled while it waited: nothing drawn, nothing charged
+            release(conn, key)
+            return {"cancelled": True}
     try:
+        studio.limits.wait_for_turn(order.model)  # the model's requests a minute, shared by every worker
         draft = draw_frame(order, engines.image)
         image_key = studio.media.put(draft.png, ".png")
         charge = engines.charge("image", draft.provider, draft.model, draft.usage, "frames")
