@@ -58,8 +58,10 @@ def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
 def _record(conn: psycopg.Connection, order: FrameOrder, shot: dict, prior: dict | None, image_key: str, model: str,
             provider: str, credits, job: dict) -> dict:
     live = frame_rows.live_frame(conn, shot["id"], order.frame_type)
-    if live is not None and live["image_url"] == image_key:
-        return live  # this very frame is the live one already (a job delivered twice)
+    if live is not None and live["job_id"] == job["id"]:
+        return live  # this job's frame is the live one already (the job delivered twice)
+    # A redraw is a new frame even when its picture comes out the same (the offline renderer keeps the prior
+    # frame's places): the creator's guidance is recorded and the frame waits for their approval again.
     return frame_rows.insert_frame(conn, {
         "shot_id": shot["id"], "frame_type": order.frame_type, "prompt": order.prompt,
         "prior_frame_id": prior["id"] if prior else None, "image_url": image_key, "cost_credits": credits,
