@@ -18,6 +18,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import psycopg
+from rq.job import Dependency
 
 from core.costs.estimates import Estimate, ShotPlan
 from core.costs.ledger import require_room
@@ -168,8 +169,9 @@ def _enqueue(studio: Studio, user_id: UUID, ref: SceneRef, ordered: list[Slot], 
             continue
         prior = prior_slot(ordered, slot)
         after = queued[prior.key]["rq_job_id"] if prior and prior.key in queued else waits.get(slot.key)
-        queued[slot.key] = jobs.enqueue(studio, user_id, ref.project_id, FRAME, depends_on=[after] if after else None,
-                                        **fields)
+        # It runs even when its prior frame's job crashed: it then fails with the reason, instead of waiting forever.
+        depends_on = [Dependency(jobs=[after], allow_failure=True)] if after else None
+        queued[slot.key] = jobs.enqueue(studio, user_id, ref.project_id, FRAME, depends_on=depends_on, **fields)
     return list(queued.values())
 
 
