@@ -6,8 +6,8 @@ queued work runs on an RQ burst worker in this process, against the real Redis q
 from __future__ import annotations
 
 import io
+import itertools
 import json
-import re
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -24,8 +24,8 @@ from core.costs.price_book import PRICE_BOOK_PATH
 from core.errors import ProviderRefused, ProviderUnavailable
 from core.exports.probe import probe
 from core.film.statuses import SceneStatus, StageStatus
-from core.production import clips as scene_clips
 from core.production import clip_jobs
+from core.production import clips as scene_clips
 from core.production import frames as scene_frames
 from core.production import run as headless
 from core.production.run import RunOptions
@@ -205,12 +205,12 @@ def test_stage_ten_draws_each_frame_as_a_job_seeded_by_the_one_before_then_locks
     assert len(pictures) == 4 and all(caption.startswith("seed ") for p in pictures for caption in p.captions)
     drawn = live_frames(studio, film, 1)
     assert drawn["1A start"]["prior_frame_id"] is None  # the film's first frame
-    for before, after in zip(SCENE_ONE_FRAMES, SCENE_ONE_FRAMES[1:]):
+    for before, after in itertools.pairwise(SCENE_ONE_FRAMES):
         assert drawn[after]["prior_frame_id"] == drawn[before]["id"], after
 
     assert "Lock the frames" not in labels(at)
     for label in SCENE_ONE_FRAMES:
-        at = ok(at.toggle(key=f"s10_ok_{drawn[label]['id']}").set_value(True).run())
+        at = ok(at.toggle(key=f"s10_ok_{drawn[label]['id']}_0").set_value(True).run())
     assert all(f["approved"] for f in live_frames(studio, film, 1).values())
     assert "4 of 4 frames approved · 4 drawn" in at.main.get("progress")[0].proto.text
 
@@ -408,7 +408,7 @@ def test_approving_every_clip_finishes_the_scene_and_a_new_take_replaces_only_it
     assert len(videos(at)) == 3
     assert "0 of 3 clips approved" in at.main.get("progress")[0].proto.text
     for shot in ("1A", "1B", "1C"):
-        at = ok(at.toggle(key=f"s12_ok_{first[shot]['id']}").set_value(True).run())
+        at = ok(at.toggle(key=f"s12_ok_{first[shot]['id']}_0").set_value(True).run())
     assert "Every clip of this scene is approved: the scene is finished." in shown(at, "success")
     assert scene_row(studio, film, 1)["status"] == SceneStatus.VIDEO_COMPLETE
     assert [v["status"] for v in stage_versions(studio, film, 1, 12)] == [StageStatus.LOCKED]
@@ -463,6 +463,30 @@ def test_a_failed_clip_shows_its_reason_and_retry_renders_it(studio, film, drain
     at = ok(at.run())
     assert len(videos(at)) == 3 and "**1B** · 8 s · complete" in shown(at, "markdown")
     assert [h["status"] for h in ledger_holds(studio, film) if h["shot_label"] == "1B"] == ["settled"]
+
+
+def approve_frames_elsewhere(studio, film: PhaseBFilm) -> None:
+    for frame in live_frames(studio, film, 1).values():
+        scene_frames.approve(studio, film.user.id, film.scene(1), frame["id"])
+
+
+def approve_clips_elsewhere(studio, film: PhaseBFilm) -> None:
+    headless.approve_clips(studio, film.user.id, film.scene(1), 12, RunOptions())
+
+
+@pytest.mark.parametrize(("page", "made", "approve", "approved"), [
+    (FRAMES, lambda studio, film: scene_frames.queue_frames(studio, film.user.id, film.scene(1), inline=True),
+     approve_frames_elsewhere, "SELECT f.approved FROM frames f WHERE f.superseded_at IS NULL"),
+    (VIDEO, clips_rendered, approve_clips_elsewhere, "SELECT v.approved FROM videos v"),
+], ids=["frames", "clips"])
+def test_an_approval_made_in_another_tab_is_shown_not_undone_by_this_one(studio, film, page, made, approve, approved):
+    made(studio, film)
+    at = ok(open_page(film, page, scene=1))
+    assert not any(toggle.value for toggle in at.main.toggle)
+    approve(studio, film)
+    at = ok(at.run())  # this tab's next run (its live board refreshes every 2 s while work is in flight)
+    assert {row["approved"] for row in rows(studio, film.user.id, approved)} == {True}
+    assert at.main.toggle and all(toggle.value for toggle in at.main.toggle)
 
 
 # --- the film -----------------------------------------------------------------------------------
