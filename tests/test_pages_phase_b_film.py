@@ -436,6 +436,45 @@ def test_approving_every_clip_finishes_the_scene_and_a_new_take_replaces_only_it
     assert scene_row(studio, film, 1)["status"] != SceneStatus.VIDEO_COMPLETE
 
 
+def test_taking_an_approval_back_and_giving_it_again_finishes_the_scene_again(studio, film):
+    clips_rendered(studio, film)
+    approve_clips_elsewhere(studio, film)
+    clip = clips(studio, film, 1)[0]
+    at = ok(open_page(film, VIDEO, scene=1))
+    at = ok(at.toggle(key=f"s12_ok_{clip['id']}_1").set_value(False).run())
+    assert "the scene is finished" not in shown(at, "success")
+    assert scene_row(studio, film, 1)["status"] != SceneStatus.VIDEO_COMPLETE
+    at = ok(at.toggle(key=f"s12_ok_{clip['id']}_0").set_value(True).run())
+    assert "Every clip of this scene is approved: the scene is finished." in shown(at, "success")
+    assert scene_row(studio, film, 1)["status"] == SceneStatus.VIDEO_COMPLETE
+    assert [(v["version"], v["status"]) for v in stage_versions(studio, film, 1, 12)] == [
+        (1, StageStatus.OUTDATED), (2, StageStatus.LOCKED)]
+
+
+def test_frames_locked_again_unchanged_reopen_the_review_through_a_confirmation_of_nothing(studio, film):
+    clips_rendered(studio, film)
+    approve_clips_elsewhere(studio, film)
+    frame = live_frames(studio, film, 1)["1A start"]
+    at = ok(open_page(film, FRAMES, scene=1))
+    at = ok(at.toggle(key=f"s10_ok_{frame['id']}_1").set_value(False).run())
+    at = click(ok(at.toggle(key=f"s10_ok_{frame['id']}_0").set_value(True).run()), "Lock the frames")
+    at = ok(at.switch_page(VIDEO).run())
+    assert "Lock the confirmation of scene 1 before opening its video review." in shown(at, "warning")
+
+    at = ok(at.switch_page(CONFIRM).run())
+    assert "Nothing new needs rendering: confirm that to review the clips." in shown(at, "info")
+    rendered = len(jobs(studio, film, "clip"))
+    at = click(at, "Confirm · nothing to render, $0.00")
+    assert at.main.title[0].value == "Stage 12 · Video review"
+    assert "Every clip of this scene is approved: the scene is finished." in shown(at, "success")
+    assert len(jobs(studio, film, "clip")) == rendered and len(clips(studio, film, 1)) == 3
+    latest = stage_versions(studio, film, 1, 11)[-1]
+    assert latest["status"] == StageStatus.LOCKED and latest["content"]["lines"] == []
+    assert Decimal(latest["content"]["total"]) == 0
+    at = ok(at.switch_page(CONFIRM).run())
+    assert "Confirm · nothing to render, $0.00" not in labels(at)  # confirmed: nothing more to confirm
+
+
 def test_a_failed_clip_shows_its_reason_and_retry_renders_it(studio, film, drain, monkeypatch):
     frames_locked(studio, film)
     ref = film.scene(1)
