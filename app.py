@@ -58,7 +58,7 @@ sections = {
     "Phase A · the story": [_stage_page(s) for s in built if s.phase is Phase.A],
     "Phase B · production": [_stage_page(s) for s in built if s.phase is Phase.B],
 }
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # every stage in sight, not behind "View more"
 
 
 def project_picker() -> None:

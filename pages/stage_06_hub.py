@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.costs.ledger import MONEY_FORMAT, dollars
+from core.costs.ledger import MONEY_FORMAT, about_dollars
 from core.film.statuses import SceneStatus
 from core.production.downloads import file_name, screenplay_file, shot_list_file
 from core.production.hub import STATUS_WORDS, script_hub
@@ -43,9 +43,9 @@ to_finish = sum((s.to_finish for s in hub.scenes), start=0)
 online = sum((s.to_finish_online for s in hub.scenes), start=0)
 spent = sum((s.spent for s in hub.scenes), start=0)
 left, middle, right = st.columns(3)
-left.metric("Spent on scenes", dollars(spent))
-middle.metric("To finish every scene", dollars(to_finish))
-right.metric("To finish, at online prices", dollars(online))
+left.metric("Spent on scenes", about_dollars(spent))
+middle.metric("To finish every scene", about_dollars(to_finish))
+right.metric("To finish, at online prices", about_dollars(online))
 
 statuses = st.multiselect("Show scenes that are", list(SceneStatus), key="s6_filter",
                           format_func=lambda s: s.replace("_", " "))
@@ -59,7 +59,7 @@ picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun"
                       key="s6_table", column_config={
                           "Spent": st.column_config.NumberColumn(format=MONEY_FORMAT),
                           "To finish": st.column_config.NumberColumn(format=MONEY_FORMAT),
-                          "What it means": st.column_config.TextColumn(width="medium"),
+                          "What it means": st.column_config.TextColumn(width="large"),
                           "Opens with": st.column_config.TextColumn(width="large"),
                       })
 rows = picked.selection.rows if picked and picked.selection else []

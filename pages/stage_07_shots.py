@@ -19,6 +19,10 @@ from pages.ui.scene_session import SceneSession, choose_scene
 from pages.ui.stage_frame import engine_caption, run_action
 
 NUMBER = 7
+# What happens and what is said first: at a laptop's width the camera and cast columns would push the action off the
+# right edge, where a creator has to scroll to find it.
+FIRST = ("shot_id", "order", "duration", "action", "dialogue")
+SHOWN = FIRST + tuple(c for c in COLUMNS if c not in FIRST)
 
 studio = common.studio()
 user = common.require_user()
@@ -49,7 +53,7 @@ def shots_frame(content: dict) -> pd.DataFrame:
 
 def show_version(version: dict) -> None:
     st.dataframe(shots_frame(version["content"]), hide_index=True, width="stretch",
-                 column_order=COLUMNS[:10])
+                 column_order=[c for c in SHOWN if c in COLUMNS[:10]])
 
 
 def runtime_caption() -> None:
@@ -71,13 +75,13 @@ else:
     runtime_caption()
     edited = st.data_editor(
         shots_frame(seen["content"]), key=session.versioned_key("shots", seen_version), hide_index=True,
-        num_rows="fixed" if locked else "dynamic", width="stretch", disabled=True if locked else ["shot_id",
+        num_rows="fixed" if locked else "dynamic", width="stretch", column_order=SHOWN, disabled=True if locked else ["shot_id",
                                                                                                  "manually_edited"],
         column_config={
             "shot_id": st.column_config.TextColumn("Shot", width="small"),
             "order": st.column_config.NumberColumn("Order", min_value=1, step=1, width="small",
                                                    help="Change the number to move the shot"),
-            "duration": st.column_config.SelectboxColumn("Seconds", options=durations, required=True, width="small"),
+            "duration": st.column_config.SelectboxColumn("Seconds", options=durations, required=True, width=95),
             "camera": st.column_config.TextColumn("Camera", help="framing · movement · angle · note"),
             "characters": st.column_config.TextColumn("Characters", help="NAME (lead|supporting|background), …"),
             "dialogue": st.column_config.TextColumn("Dialogue", width="large", help="NAME: words, one line each"),

@@ -114,10 +114,10 @@ else:
         column_config={
             "name": "Asset", "asset_type": "Type", "inherited": "Inherited",
             "status_tags": st.column_config.TextColumn("Tags in this scene", help="comma-separated; empty clears all"),
-            "description_override": st.column_config.TextColumn("Looks different here", width="large"),
+            "description_override": st.column_config.TextColumn("Looks different here", width="medium"),
             "carry_forward": st.column_config.CheckboxColumn("Carries on", help="later scenes inherit these tags"),
             "remove": st.column_config.CheckboxColumn("Remove", help="not in this scene after all"),
-            "evidence": st.column_config.TextColumn("Because the scene says", width="medium"),
+            "evidence": st.column_config.TextColumn("Because the scene says", width="large"),
             "manually_edited": st.column_config.CheckboxColumn("Edited"),
         })
     if not locked:

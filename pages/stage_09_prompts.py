@@ -13,6 +13,7 @@ from core.film.video_models import measure_prompt
 from core.production import prompts as scene_prompts
 from core.production.edits import scene_context
 from pages.ui import session as common
+from pages.ui.prose import escaped
 from pages.ui.scene_session import SceneSession, choose_scene
 from pages.ui.stage_frame import engine_caption
 
@@ -66,6 +67,15 @@ def checks(content: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def read_in_full(content: dict) -> None:
+    """Each shot's two prompts as whole paragraphs, side by side: a table cell shows only their first line."""
+    with st.expander(":material/article: Read the prompts in full"):
+        for p in scene_prompts.prompts_of(content).prompts:
+            frame, video = st.columns(2)
+            frame.markdown(f"**{p.shot_id} · frame prompt** — {escaped(p.frame_prompt)}")
+            video.markdown(f"**{p.shot_id} · video prompt** — {escaped(p.video_prompt)}")
+
+
 def show_version(version: dict) -> None:
     st.dataframe(prompt_frame(version["content"]), hide_index=True, width="stretch")
 
@@ -91,6 +101,7 @@ else:
                        "requires_end_frame": st.column_config.CheckboxColumn("End frame"),
                        "manually_edited": st.column_config.CheckboxColumn("Edited")})
     st.dataframe(checks(seen["content"]), hide_index=True, width="stretch")
+    read_in_full(seen["content"])
     if not locked:
         rows = edited.to_dict("records")
         save = st.button("Save the prompts", key="s9_save", icon=":material/save:")

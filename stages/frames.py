@@ -68,11 +68,13 @@ def frame_prompt(shot_prompt: str, frame_type: str, camera: str, action: str, gu
 
 
 def frame_subject(*, frame_type: str, shot_id: str, scene_number: int, setting: str, location: dict | None,
-                  characters: list[dict], props: list[dict], camera: str, action: str, style: dict) -> dict:
+                  characters: list[dict], props: list[dict], camera: str, action: str, style: dict,
+                  guidance: str = "") -> dict:
     """What the offline renderer composes (and what a frame's identity includes)."""
     return {"kind": "frame", "frame_type": frame_type, "shot_id": shot_id, "scene_number": scene_number,
             "setting": setting, "location": location, "characters": characters, "props": props, "camera": camera,
-            "action": action, "style": style_preset(style.get("preset")).key, "style_notes": style.get("notes") or ""}
+            "action": action, "style": style_preset(style.get("preset")).key, "style_notes": style.get("notes") or "",
+            "guidance": guidance.strip()}
 
 
 def draw_frame(order: FrameOrder, provider: ImageProvider) -> ImageDraft:

@@ -145,7 +145,7 @@ def merge(inputs: PromptInputs) -> list[ShotPrompt]:
 
 
 def _shot_prompt(shot: Shot, inputs: PromptInputs) -> ShotPrompt:
-    cast = _cast(shot, inputs.instances)
+    cast = _cast(shot, inputs.instances, _shown_from(inputs), inputs.shots.index(shot))
     setting = shot.setting or _place(inputs.slug)
     words = {"framing": shot.camera.framing.value.capitalize(), "setting": setting,
              "time_of_day": _time_of_day(inputs.slug), "action": _sentence(shot.action),
@@ -155,28 +155,72 @@ def _shot_prompt(shot: Shot, inputs: PromptInputs) -> ShotPrompt:
              "continuity": "; ".join(shot.continuity_flags) or "match the previous shot's light and placement"}
     frame = load_template("frame_prompt").render(**words)
     end, note = _end_frame(shot, inputs.video)
+    framing = shot.camera.framing.value
     video = load_template("video_prompt").render(
-        **{**words, "framing": shot.camera.framing.value}, movement=shot.camera.movement.value.capitalize(),
-        duration=shot.duration, dialogue=_dialogue(shot), end_frame=", and end on the end frame" if end else "")
+        **words, framing_phrase=f"{'an' if framing[0] in 'aeiou' else 'a'} {framing}",
+        movement=shot.camera.movement.value.capitalize(), duration=shot.duration, dialogue=_dialogue(shot),
+        end_frame=", and end on the end frame" if end else "")
     return ShotPrompt(shot_id=shot.shot_id, frame_prompt=_tidy(frame), video_prompt=_tidy(video),
                       requires_end_frame=end, end_frame_note=note, references=_references(shot, cast, inputs))
 
 
-def _cast(shot: Shot, instances: list[Instance]) -> list[tuple[str, Instance | None]]:
+def _cast(shot: Shot, instances: list[Instance], shown_from: dict[tuple[str, str], int],
+          index: int) -> list[tuple[str, Instance | None]]:
+    """The shot's characters with their instance as this shot shows it: tags the scene adds only from the shot
+    where its action adds them ("she falls in the mud": muddy from that shot on; inherited tags throughout)."""
     found = []
     for character in shot.characters:
         match = next((i for i in instances if i.asset_type == "character" and same_person(i.name, character.name)),
                      None)
+        if match is not None:
+            tags = [t for t in match.status_tags if shown_from.get((match.asset_id, t), 0) <= index]
+            match = match.model_copy(update={"status_tags": tags})
         found.append((f"{character.name} ({character.prominence.value})", match))
     return found
+
+
+def _shown_from(inputs: PromptInputs) -> dict[tuple[str, str], int]:
+    """For each tag a scene adds, the first shot whose action holds the words that add it (unknown: the first)."""
+    first = {}
+    for instance in inputs.instances:
+        at = _shot_saying(inputs.shots, instance.evidence)
+        for tag in instance.added:
+            first[(instance.asset_id, tag)] = at
+    return first
+
+
+def _shot_saying(shots: list[Shot], evidence: str) -> int:
+    words = _tokens(evidence)
+    if not words:
+        return 0
+    for index, shot in enumerate(shots):
+        said = _tokens(shot.action)
+        if " ".join(words) in " ".join(said) or len(set(words) & set(said)) >= 0.8 * len(set(words)):
+            return index
+    return 0
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", (text or "").lower())
 
 
 def _character(label: str, instance: Instance | None) -> str:
     if instance is None:
         return label
-    look = instance.description_override or instance.description
+    look = instance.description_override or visual_description(instance.description)
     tags = f", looking {', '.join(t.replace('_', ' ') for t in instance.status_tags)}" if instance.status_tags else ""
-    return f"{label}: {_sentence(look).rstrip('.')}{tags}"
+    return f"{label}: {_sentence(look).rstrip('.')}{tags}" if look else f"{label}{tags}"
+
+
+# what a description says that isn't something to see: the offline extractor's notes about the script
+_NOT_SEEN = re.compile(r"^(\d+ lines? of dialogue|named in the source story|speaks in scenes?)", re.IGNORECASE)
+
+
+def visual_description(description: str) -> str:
+    """An asset's description as a picture needs it: its notes about lines and scenes left out."""
+    kept = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join((description or "").split()))
+            if s and not _NOT_SEEN.match(s)]
+    return " ".join(s.removeprefix("First seen: ") for s in kept)
 
 
 def _props(shot: Shot, instances: list[Instance]) -> list[Instance]:
@@ -186,7 +230,8 @@ def _props(shot: Shot, instances: list[Instance]) -> list[Instance]:
 
 def _prop(instance: Instance) -> str:
     tags = f" ({', '.join(t.replace('_', ' ') for t in instance.status_tags)})" if instance.status_tags else ""
-    return f"{instance.name}{tags}: {_sentence(instance.description_override or instance.description).rstrip('.')}"
+    look = instance.description_override or visual_description(instance.description)
+    return f"{instance.name}{tags}: {_sentence(look).rstrip('.')}" if look else f"{instance.name}{tags}"
 
 
 def _location(inputs: PromptInputs) -> Instance | None:

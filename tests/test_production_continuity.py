@@ -77,9 +77,12 @@ def test_prompts_merge_the_shot_the_looks_and_the_style_and_follow_their_changes
     through(studio, film, 9, scenes=(1,))
     shots = live_shots(studio, film, 1)
     assert all(s["frame_prompt"] and s["video_prompt"] for s in shots)
-    with_nell = next(s for s in shots if any(c["name"] == "NELL" for c in s["characters"]))
-    assert "muddy" in with_nell["frame_prompt"] and "Pencil storyboard" in with_nell["frame_prompt"]
-    assert "NELL" in {r["name"].upper() for r in with_nell["reference_assets"]}
+    with_nell = [s for s in shots if any(c["name"] == "NELL" for c in s["characters"])]
+    fall = next(i for i, s in enumerate(with_nell) if "falls into the mud" in s["action"])
+    # muddy from the shot where she falls, not before it; every prompt in the locked style
+    assert ["muddy" in s["frame_prompt"] for s in with_nell] == [i >= fall for i in range(len(with_nell))]
+    assert all("Pencil storyboard" in s["frame_prompt"] for s in shots)
+    assert "NELL" in {r["name"].upper() for r in with_nell[0]["reference_assets"]}
     # a new shot list leaves the prompts out of date; they can't be locked until made again
     ref = film.scene(1)
     scene_generate.generate(studio, film.user.id, ref, 7, seen_version=1, guidance="fewer shots", acknowledged=True)

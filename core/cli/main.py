@@ -55,7 +55,6 @@ def _run(args: argparse.Namespace) -> int:
         "project_type": args.type, "content_rating": args.rating, "genres": args.genre or [],
         "tonal_guidance": args.tone or "", "input_mode": args.mode, "narrative": narrative,
     }
-    _require_out(args)
     studio = boot(load_settings())
     user = headless_user(studio.db, args.user)
     progress = (lambda _: None) if args.json else print
@@ -64,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.through >= SHOT_STAGE:
         report |= _production(studio, user, summary.project_id, summary.branch_id)
     if args.through >= LAST_STAGE:
-        report |= _film(studio, user, summary.project_id, summary.branch_id, Path(args.out), progress)
+        report |= _film(studio, user, summary.project_id, summary.branch_id, _out(args, config["title"]), progress)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -75,9 +74,11 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _require_out(args: argparse.Namespace) -> None:
-    if args.through >= LAST_STAGE and not args.out:
-        raise InputRejected({"out": f"--through {LAST_STAGE} makes the film: name a folder for it with --out DIR"})
+def _out(args: argparse.Namespace, title: str) -> Path:
+    """Where the film and its exports go: --out, else a folder named after the film in the current one."""
+    from core.production.downloads import file_name
+
+    return Path(args.out) if args.out else Path(file_name(title, "film", ""))
 
 
 def _options(args: argparse.Namespace):
@@ -115,7 +116,6 @@ def _continue(args: argparse.Namespace) -> int:
     from core.story.projects import ProjectRef, find_branch
     from core.story.run import continue_story
 
-    _require_out(args)
     studio, user, project = _project_and_user(args)
     branch = find_branch(studio.db, user.id, project["id"], args.branch) if args.branch else None
     ref = ProjectRef(project["id"], branch["id"] if branch else project["active_branch_id"])
@@ -127,7 +127,7 @@ def _continue(args: argparse.Namespace) -> int:
     if args.through >= SHOT_STAGE:
         report |= _production(studio, user, ref.project_id, ref.branch_id)
     if args.through >= LAST_STAGE:
-        report |= _film(studio, user, ref.project_id, ref.branch_id, Path(args.out), progress)
+        report |= _film(studio, user, ref.project_id, ref.branch_id, _out(args, project["title"]), progress)
     _print(report, args.json, [f"{report.get('shot_count', 0)} shots · {report.get('total_runtime', 0)} s of film "
                                f"· spend {dollars(report.get('spend', 0))}"] if args.through >= SHOT_STAGE else [])
     return 0
@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--title")
     run.add_argument("--user", default=CLI_USER, help=f"the account that owns the project (default {CLI_USER})")
     run.add_argument("--json", action="store_true", help="print a JSON summary only")
-    run.add_argument("--out", help=f"with --through {LAST_STAGE}: the folder for the film and its exports")
+    run.add_argument("--out", help=f"with --through {LAST_STAGE}: the folder for the film and its exports "
+                     "(default: a folder named after the film, here)")
     run.add_argument("--animatic", action="store_true", help="render clips as the free offline animatic")
     run.add_argument("--min-seconds", type=int, default=60)
     run.add_argument("--max-seconds", type=int, default=180)

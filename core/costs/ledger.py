@@ -94,6 +94,13 @@ def dollars(credits: Decimal | float | int) -> str:
     return f"${cents:,.2f}" if cents == credits else f"${credits.normalize():,f}"
 
 
+def about_dollars(credits: Decimal | float | int) -> str:
+    """Credits to the cent, for a headline (a figure to weigh, not a charge): "$39.34", "under $0.01"."""
+    credits = Decimal(str(credits))
+    cents = credits.quantize(Decimal("0.01"))
+    return "under $0.01" if 0 < credits < Decimal("0.005") else f"${cents:,.2f}"
+
+
 def reserve(conn: psycopg.Connection, project_id: UUID, estimate: Estimate | Charge, *, key: str,
             charged_to: ChargedTo = ChargedTo()) -> dict:
     """Hold `estimate` against the project's budget, atomically, before the provider is called.

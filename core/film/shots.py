@@ -88,14 +88,14 @@ class CameraSpec(BaseModel):
         "wide · static · eye level" -> (wide, static, eye level); "close-up push-in on the key" -> close-up,
         push-in, eye level, note "on the key". Unknown text is all note, on a medium static shot.
         """
-        rest = " " + " ".join(str(text or "").replace("·", " ").split()).lower() + " "
+        rest = " " + " ".join(str(text or "").replace("·", " ").split()) + " "
         found = {}
         for enum in (Framing, Movement, Angle):
             for member in sorted(enum, key=lambda m: -len(m.value)):  # "medium close-up" before "medium"
-                pattern = f" {member.value} "
-                if pattern in rest:
+                at = rest.lower().find(f" {member.value} ")
+                if at >= 0:  # matched in any case, the rest kept as written ("over Bram's shoulder")
                     found[enum] = member
-                    rest = rest.replace(pattern, " ", 1)
+                    rest = rest[:at] + " " + rest[at + len(member.value) + 2:]
                     break
         return cls(framing=found.get(Framing, Framing.MEDIUM), movement=found.get(Movement, Movement.STATIC),
                    angle=found.get(Angle, Angle.EYE_LEVEL), note=" ".join(rest.split())[:200])

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from core.costs.ledger import is_paid, release, reserve, settle
 from core.costs.estimates import ShotPlan
-from core.errors import EndFrameUnsupported, NotFound, ProviderError
+from core.costs.ledger import is_paid, release, reserve, settle
+from core.errors import EndFrameUnsupported, NotFound, ProviderBadResponse, ProviderError, ProviderRefused
 from core.film.statuses import ClipStatus
 from core.production.clips import ANIMATIC, clip_estimator, clip_order
 from core.providers.base import ClipResult
@@ -49,10 +49,10 @@ def render_clip_job(studio: Studio, user_id: UUID, job: dict) -> dict:
             video_rows.complete(conn, clip["id"], media_key, charge.credits, result.used_end_frame)
             settle(conn, clip["ledger_key"], charge, result_key=media_key)
     except ProviderError as exc:
-        _failed(studio, user_id, clip, str(exc), still_rendering=getattr(exc, "operation_name", None) is not None)
+        _failed(studio, user_id, clip, str(exc), keep_operation=not _ended(exc))
         raise
-    except Exception as exc:
-        _failed(studio, user_id, clip, f"internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # the render may well be done at Veo: a retry fetches it, never pays for another
+        _failed(studio, user_id, clip, f"internal error: {type(exc).__name__}: {exc}", keep_operation=True)
         raise
     return {"clip_id": str(clip["id"]), "media_key": media_key, "shot": order.shot_id, "model": clip["model"],
             "seconds": order.seconds, "used_end_frame": result.used_end_frame}
@@ -89,12 +89,19 @@ def _submit(studio: Studio, user_id: UUID, clip: dict, order, provider, with_end
     return name, with_end
 
 
-def _failed(studio: Studio, user_id: UUID, clip: dict, message: str, still_rendering: bool = False) -> None:
+def _ended(exc: ProviderError) -> bool:
+    """Whether the provider's operation is over without a clip (refused, in error, expired): only then may a retry
+    submit anew. Anything else (still rendering past the wait, polls or the download failing with 503 or 429) says
+    nothing about the render, which the provider most likely still holds."""
+    return isinstance(exc, (ProviderRefused, ProviderBadResponse))
+
+
+def _failed(studio: Studio, user_id: UUID, clip: dict, message: str, keep_operation: bool) -> None:
     """The clip ends failed with the reason; its hold is released (nothing charged), a retry holds it again. An
-    operation that ended (refused, in error) is forgotten so a retry submits anew; one still rendering at the
-    provider is kept, so a retry polls it instead of paying for a second."""
+    operation that ended is forgotten so a retry submits anew; any other is kept, so a retry polls it (and fetches
+    the clip when done) instead of paying for a second."""
     with studio.db.as_user(user_id) as conn:
         video_rows.set_state(conn, clip["id"], ClipStatus.FAILED, error=message)
-        if not still_rendering:
+        if not keep_operation:
             video_rows.forget_operation(conn, clip["id"])
         release(conn, clip["ledger_key"])

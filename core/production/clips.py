@@ -192,7 +192,7 @@ def _dispatch(studio: Studio, user_id: UUID, ref: SceneRef, clips: list[dict], i
     if inline:
         recorded = [jobs.record(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
         return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
-    return [jobs.enqueue(studio, user_id, ref.project_id, CLIP, job_timeout=1800, **f) for f in fields]
+    return [jobs.enqueue(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
 
 
 def _default_seed(shot: dict) -> int:
@@ -297,14 +297,24 @@ def iterate_clip(studio: Studio, user_id: UUID, ref: SceneRef, shot_id: UUID, gu
 
 
 def retry_clip(studio: Studio, user_id: UUID, ref: SceneRef, clip_id: UUID, *, inline: bool = False) -> dict:
-    """A failed clip queued again: the same request (its hold taken again, charged once when it succeeds)."""
+    """A failed clip queued again: the same request, its hold taken again as it is queued (BudgetExceeded, and the
+    clip stays failed, when the budget can't hold it any more), charged once when it succeeds."""
     with work(studio, user_id) as conn:
         clip = video_rows.get_clip(conn, clip_id)
         if clip is None or clip["status"] != ClipStatus.FAILED:
             raise NotFound("Only a failed clip can be retried; reload the review.")
         versions.require_open(conn, ref, STAGE)
+        _hold_again(conn, studio, ref, clip)
         video_rows.set_state(conn, clip_id, ClipStatus.QUEUED)
     return _dispatch(studio, user_id, ref, [clip], inline)[0]
+
+
+def _hold_again(conn: psycopg.Connection, studio: Studio, ref: SceneRef, clip: dict) -> None:
+    """Hold a failed clip's charge again before it is queued: left to the job, a refusal there would leave the clip
+    queued with no job behind it (neither retryable nor iterable)."""
+    if clip["ledger_key"]:
+        estimate = clip_estimator(studio.engines, clip["model"] == ANIMATIC).clips([ShotPlan(Decimal(clip["seconds"]))])
+        reserve(conn, ref.project_id, estimate, key=clip["ledger_key"])
 
 
 def _live_shot(conn: psycopg.Connection, ref: SceneRef, shot_id: UUID) -> dict:

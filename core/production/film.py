@@ -75,7 +75,7 @@ def assemble(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UUID, *
         job = jobs.record(studio, user_id, project_id, FILM, **fields)
         jobs.run(studio, job["id"], user_id)
     else:
-        jobs.enqueue(studio, user_id, project_id, FILM, job_timeout=3600, **fields)
+        jobs.enqueue(studio, user_id, project_id, FILM, **fields)
     with studio.db.as_user(user_id) as conn:
         return cut_rows.get_cut(conn, cut["id"])
 

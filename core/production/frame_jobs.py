@@ -23,6 +23,7 @@ from db import instances as instance_rows
 from db import scenes as scene_rows
 from db import shots as shot_rows
 from db import stages as stage_rows
+from stages.clips import animatic_size
 from stages.frames import SIZES, FrameOrder, draw_frame, frame_prompt, frame_subject
 
 GONE = "The shot list changed before this frame was drawn; queue the scene's frames again."
@@ -62,8 +63,6 @@ def _record(conn: psycopg.Connection, order: FrameOrder, shot: dict, prior: dict
     live = frame_rows.live_frame(conn, shot["id"], order.frame_type)
     if live is not None and live["job_id"] == job["id"]:
         return live  # this job's frame is the live one already (the job delivered twice)
-    # A redraw is a new frame even when its picture comes out the same (the offline renderer keeps the prior
-    # frame's places): the creator's guidance is recorded and the frame waits for their approval again.
     return frame_rows.insert_frame(conn, {
         "shot_id": shot["id"], "frame_type": order.frame_type, "prompt": order.prompt,
         "prior_frame_id": prior["id"] if prior else None, "image_url": image_key, "cost_credits": credits,
@@ -84,17 +83,26 @@ def _order(conn: psycopg.Connection, studio: Studio, job: dict) -> tuple[FrameOr
     style = ((stage_rows.latest(conn, job["branch_id"], STYLE_STAGE) or {}).get("content") or {}).get("visual_style") or {}
     refs = [r for r in shot["reference_assets"] or [] if r.get("image_key") and studio.media.exists(r["image_key"])]
     refs = _instance_images(conn, shot["scene_id"], refs, studio)
-    width, height = SIZES.get(studio.engines.aspect_ratio, SIZES["16:9"])
+    width, height = frame_size(studio)
     order = FrameOrder(
         shot_id=shot["shot_id"], frame_type=slot.frame_type,
         prompt=frame_prompt(shot["frame_prompt"] or shot["action"], slot.frame_type, shot["camera_spec"],
                             shot["action"], payload.get("guidance", "")),
-        subject=_subject(conn, scene, shot, slot.frame_type, style), prior=studio.media.get(prior["image_url"])
+        subject=_subject(conn, scene, shot, slot.frame_type, style, payload.get("guidance", "")), prior=studio.media.get(prior["image_url"])
         if prior and studio.media.exists(prior["image_url"]) else None, prior_key=prior["image_url"] if prior else None,
         references=tuple(studio.media.get(k) for k in refs), reference_keys=tuple(refs), seed=int(payload["seed"]),
         width=width, height=height, model=model_key(studio.engines.image.name, studio.engines.image.model),
         guidance=payload.get("guidance", ""))
     return order, shot, prior
+
+
+def frame_size(studio: Studio) -> tuple[int, int]:
+    """A frame's size: the image model's usual 16:9 (or 9:16) picture online; offline, the animatic's size (the
+    storyboard is drawn at the size its clips are rendered)."""
+    engines = studio.engines
+    if engines.image.offline:
+        return animatic_size(engines.aspect_ratio, engines.animatic_width)
+    return SIZES.get(engines.aspect_ratio, SIZES["16:9"])
 
 
 def _prior_frame(conn: psycopg.Connection, scene: dict, ordered: list, slot) -> dict | None:
@@ -116,7 +124,7 @@ def _instance_images(conn: psycopg.Connection, scene_id: UUID, refs: list[dict],
     return list(dict.fromkeys(drawn.get(r["asset_id"]) or r["image_key"] for r in refs))
 
 
-def _subject(conn: psycopg.Connection, scene: dict, shot: dict, frame_type: str, style: dict) -> dict:
+def _subject(conn: psycopg.Connection, scene: dict, shot: dict, frame_type: str, style: dict, guidance: str) -> dict:
     """The shot as the offline renderer composes it: the location, the characters at their prominence with their
     tags in this scene, the props, the camera, the action, the style."""
     looks = {i["name"].upper(): i for i in instance_rows.scene_instances(conn, scene["id"])}
@@ -127,7 +135,7 @@ def _subject(conn: psycopg.Connection, scene: dict, shot: dict, frame_type: str,
     return frame_subject(frame_type=frame_type, shot_id=shot["shot_id"], scene_number=scene["scene_number"],
                          setting=scene["slug"], location=_look(place["name"], looks) if place else None,
                          characters=characters, props=props, camera=shot["camera_spec"], action=shot["action"],
-                         style=style)
+                         style=style, guidance=guidance)
 
 
 def _look(name: str, looks: dict, **extra: object) -> dict:

@@ -22,6 +22,8 @@ from db.jobs import JobStatus  # noqa: F401  (re-exported: the statuses pages an
 Handler = Callable[[Studio, UUID, dict], dict]
 HANDLERS: dict[str, Handler] = {}
 RQ_FUNCTION = "workers.jobs.run_generation_job"
+DEFAULT_TIMEOUT = 600
+JOB_TIMEOUTS = {"clip": 1800, "film": 3600}  # a Veo render polls for up to 15 minutes; a film re-encodes every clip
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -52,12 +54,12 @@ def enqueue(
     target_id: UUID | None = None,
     payload: dict | None = None,
     depends_on: list[str] | None = None,
-    job_timeout: int = 600,
 ) -> dict:
     """Record the job, then put it on the queue (after the RQ jobs it `depends_on`); returns the row."""
     row = record(studio, user_id, project_id, kind, branch_id=branch_id, target_id=target_id, payload=payload)
     rq_job = studio.queue.enqueue(
-        RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}", job_timeout=job_timeout,
+        RQ_FUNCTION, str(row["id"]), str(user_id), job_id=f"gen-{row['id']}",
+        job_timeout=JOB_TIMEOUTS.get(kind, DEFAULT_TIMEOUT),
         result_ttl=3600, depends_on=depends_on or None,
     )
     with studio.db.as_user(user_id) as conn:
@@ -91,7 +93,7 @@ def recover_abandoned(studio: Studio) -> list[UUID]:
 def _requeue(studio: Studio, row: dict) -> None:
     rq_job = studio.queue.enqueue(
         RQ_FUNCTION, str(row["id"]), str(row["user_id"]), job_id=f"gen-{row['id']}-r{row['attempts']}",
-        job_timeout=600, result_ttl=3600,
+        job_timeout=JOB_TIMEOUTS.get(row["kind"], DEFAULT_TIMEOUT), result_ttl=3600,
     )
     with studio.db.as_user(row["user_id"]) as conn:
         job_rows.mark_requeued(conn, row["id"], rq_job.id)

@@ -24,6 +24,7 @@ from pages.ui.stage_frame import estimate_caption, guarded_change, run_action
 from pages.ui.versions_panel import versions_panel
 
 SCENE_KEY = "scene_number"  # the scene in focus, by number: it survives a fork and a new scene version
+SCENE_PARAM = "scene"  # the same number in the page's url (?scene=2): a refresh starts a new session without it
 Perform = Callable[[ChangePreview, bool], dict]
 
 
@@ -35,12 +36,20 @@ def choose_scene(studio: Studio, user: User, ref: ProjectRef, *, key: str) -> Sc
         st.page_link(stage(5).page, label=f"Go to Stage {stage(5).label}", icon=stage(5).icon)
         st.stop()
     numbers = [s["scene_number"] for s in scenes]
-    wanted = st.session_state.get(SCENE_KEY)
+    wanted = st.session_state.get(SCENE_KEY) or _scene_in_url()
     chosen = st.selectbox("Scene", numbers, index=numbers.index(wanted) if wanted in numbers else 0, key=key,
                           format_func=lambda n: _label(next(s for s in scenes if s["scene_number"] == n)))
     st.session_state[SCENE_KEY] = chosen
+    if st.query_params.get(SCENE_PARAM) != str(chosen):
+        st.query_params[SCENE_PARAM] = str(chosen)
     scene = next(s for s in scenes if s["scene_number"] == chosen)
     return SceneRef(ref.project_id, ref.branch_id, scene["id"])
+
+
+def _scene_in_url() -> int | None:
+    """The scene number the url names, when this session has none of its own (a refresh, a bookmark)."""
+    number = st.query_params.get(SCENE_PARAM, "")
+    return int(number) if number.isdigit() else None
 
 
 def _label(scene: dict) -> str:
