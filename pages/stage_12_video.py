@@ -52,7 +52,9 @@ def clip_card(row: dict) -> None:
             if run_action(lambda: scene_clips.retry_clip(studio, user.id, ref, clip["id"]), retry_key="s12_retry"):
                 st.rerun()
     elif clip["status"] == ClipStatus.COMPLETE:
-        approved = st.toggle("Approved", value=bool(clip["approved"]), key=f"s12_ok_{clip['id']}")
+        # The key carries the stored state: an approval made in another tab shows here instead of being undone by it.
+        key = f"s12_ok_{clip['id']}_{int(clip['approved'])}"
+        approved = st.toggle("Approved", value=bool(clip["approved"]), key=key)
         if approved != bool(clip["approved"]):
             if run_action(lambda: scene_clips.approve_clip(studio, user.id, ref, clip["id"], approved),
                           retry_key="s12_ok"):

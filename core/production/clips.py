@@ -129,18 +129,31 @@ def _latest_clips(conn: psycopg.Connection, ref: SceneRef) -> dict[UUID, dict]:
 def confirm_render(studio: Studio, user_id: UUID, ref: SceneRef, quote_key: str, *, offline: bool = False,
                    inline: bool = False) -> list[dict]:
     """Queue the scene's clips at the price the creator confirmed (`quote_key`); refused (EditConflict) when the
-    price changed since, BudgetExceeded when the budget can't hold it. Each clip's charge is held as it is queued."""
+    price changed since, BudgetExceeded when the budget can't hold it. Each clip's charge is held as it is queued.
+    With nothing left to render it confirms nothing, so an out-of-date confirmation doesn't shut the review."""
     with work(studio, user_id) as conn:
         versions.require_open(conn, ref, CONFIRM)
         shown = _quote(conn, studio, ref, offline)
         if shown.key != quote_key:
             raise EditConflict("The price changed since you looked (the shots or prices changed); review it again.")
         if not shown.lines:
-            raise StageIncomplete("Every shot of this scene has a clip rendered or rendering already.")
+            return _confirm_nothing(conn, ref, shown)
         _record_confirmation(conn, ref, shown)
         queued = [_hold_and_queue(conn, studio, ref, line, shown.model, guidance="", seed=None)
                   for line in shown.lines]
     return _dispatch(studio, user_id, ref, queued, inline)
+
+
+def _confirm_nothing(conn: psycopg.Connection, ref: SceneRef, shown: Quote) -> list[dict]:
+    """Nothing left to render, yet the confirmation went out of date (the frames were locked again unchanged): a
+    confirmation of nothing ($0) opens the review again, and the review's lock holds again if every clip still is
+    approved. Refused (StageIncomplete) when the confirmation holds already."""
+    latest = version_rows.latest(conn, ref.scene_id, CONFIRM)
+    if latest is not None and latest["status"] == StageStatus.LOCKED:
+        raise StageIncomplete("Every shot of this scene has a clip rendered or rendering already.")
+    _record_confirmation(conn, ref, shown)
+    _review_state(conn, ref)
+    return []
 
 
 def _record_confirmation(conn: psycopg.Connection, ref: SceneRef, shown: Quote) -> None:
@@ -260,7 +273,7 @@ def _review_state(conn: psycopg.Connection, ref: SceneRef) -> None:
     if done:
         content = {"clips": [{"shot_id": s["shot_id"], "clip_id": str(latest[s["id"]]["id"]),
                               "media_key": latest[s["id"]]["video_url"]} for s in shots]}
-        if current is None or current["content"] != content:
+        if current is None or current["content"] != content or current["status"] != StageStatus.LOCKED:
             row = versions.save_version(conn, ref, STAGE, content, current["version"] if current else 0)
             version_rows.set_status(conn, row["id"], StageStatus.LOCKED)
     elif current is not None and current["status"] == StageStatus.LOCKED:

@@ -13,7 +13,7 @@ from uuid import UUID
 import psycopg
 
 from core.costs.ledger import ChargedTo, is_paid, release, reserve, settle
-from core.errors import NotFound
+from core.errors import NotFound, StageIncomplete
 from core.production.context import STYLE_STAGE, SceneRef, live_scene
 from core.production.frames import STAGE, frames_estimate, prior_slot, slots
 from core.runtime.engines import model_key
@@ -28,6 +28,8 @@ from stages.clips import animatic_size
 from stages.frames import SIZES, FrameOrder, draw_frame, frame_prompt, frame_subject
 
 GONE = "The shot list changed before this frame was drawn; queue the scene's frames again."
+PRIOR_MISSING = ("This frame continues from {prior}, which wasn't drawn. Draw the missing frames again: they are drawn "
+                 "in order, each from the one before it.")
 
 
 def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
@@ -114,7 +116,10 @@ def _prior_frame(conn: psycopg.Connection, scene: dict, ordered: list, slot) -> 
     """The frame before this one: in the scene, or the previous scene's last frame for the scene's first."""
     before = prior_slot(ordered, slot)
     if before is not None:
-        return frame_rows.live_frame(conn, *before.key)
+        frame = frame_rows.live_frame(conn, *before.key)
+        if frame is None:  # its prior frame's job failed: drawn now, it would silently lose the continuity
+            raise StageIncomplete(PRIOR_MISSING.format(prior=before.label))
+        return frame
     earlier = [s for s in scene_rows.branch_scenes(conn, scene["branch_id"]) if s["scene_number"] < scene["scene_number"]]
     return frame_rows.last_frame(conn, earlier[-1]["id"]) if earlier else None
 
