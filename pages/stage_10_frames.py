@@ -57,6 +57,8 @@ def frame_card(slot) -> None:
                  caption=f"seed {frame['seed']} · drawn {frame['regeneration_count'] + 1} time(s)")
     if slot.state == "failed":
         st.error(f"Failed: {slot.job['error']}", icon=":material/error:")
+    elif slot.state == "not made":
+        st.warning(slot.job["error"] or "Not made.", icon=":material/block:")
     if frame is None or slot.state in ("queued", "drawing"):
         return
     # The key carries the stored state: an approval made in another tab shows here instead of being undone by it.

@@ -231,9 +231,11 @@ class BoardSlot:
         if self.job and self.job["status"] in UNFINISHED:
             return "drawing" if self.job["status"] == JobStatus.RUNNING else (
                 f"waiting for {self.waits_for}" if self.waits_for else "queued")
-        if self.job and self.job["status"] == JobStatus.FAILED and (self.frame is None or
-                                                                   self.job["created_at"] > self.frame["created_at"]):
+        newer = self.frame is None or (self.job and self.job["created_at"] > self.frame["created_at"])
+        if self.job and self.job["status"] == JobStatus.FAILED and newer:
             return "failed"
+        if self.job and self.job["status"] == JobStatus.CANCELLED and newer:
+            return "not made"
         if self.frame is None:
             return "not drawn"
         return "approved" if self.frame["approved"] else "to review"

@@ -115,7 +115,7 @@ def _blocked(conn, row: dict) -> dict | None:
 
 
 def _cancel_blocked(studio: Studio, user_id: UUID, row: dict, blocked: dict) -> dict:
-    reason = f"Not made: it waits on a {blocked['kind'].replace('_', ' ')} that {blocked['status']}."
+    reason = f"Not made: the {_what(blocked)} it waits on {'failed' if blocked['status'] == JobStatus.FAILED else 'was not made'}."
     cancel(studio, user_id, [row], reason)
     return {"status": JobStatus.CANCELLED, "error": reason}
 
@@ -128,7 +128,7 @@ def handler_for(kind: str) -> Handler:
 def _fail(studio: Studio, user_id: UUID, job: dict, message: str) -> None:
     with studio.db.as_user(user_id) as conn:
         job_rows.mark_failed(conn, job["id"], message)
-    release_dependents(studio, user_id, job["id"])
+    release_dependents(studio, user_id, job["id"], f"the {_what(job)} it waits on failed")
 
 
 def cancel(studio: Studio, user_id: UUID, rows: Sequence[dict], reason: str) -> int:
@@ -144,18 +144,23 @@ def cancel(studio: Studio, user_id: UUID, rows: Sequence[dict], reason: str) -> 
             Job.fetch(row["rq_job_id"], connection=studio.redis).cancel()
         except (NoSuchJobError, InvalidJobOperation, TypeError, ValueError):
             pass  # already gone, or running: it reads its cancelled row when it tries to finish
-        release_dependents(studio, user_id, row["id"])
+        release_dependents(studio, user_id, row["id"], f"the {_what(row)} it waits on was not made")
     return len(cancelled)
 
 
-def release_dependents(studio: Studio, user_id: UUID, job_id: UUID) -> None:
-    """A job ended without succeeding: the jobs waiting on it are cancelled (RQ would keep them waiting forever),
-    except those that go on without it, which are queued once nothing else holds them back."""
+def _what(row: dict) -> str:
+    """A job as a creator names it: "frame", "clip", "frame lock"."""
+    return {"farm_clip": "clip", "frames_lock": "frame lock"}.get(row["kind"], row["kind"].replace("_", " "))
+
+
+def release_dependents(studio: Studio, user_id: UUID, job_id: UUID, why: str) -> None:
+    """A job ended without succeeding: the jobs waiting on it are cancelled with `why` (RQ would keep them waiting
+    forever), except those that go on without it, which are queued once nothing else holds them back."""
     with studio.db.as_user(user_id) as conn:
         waiting = job_rows.dependents(conn, job_id)
     blocked = [w for w in waiting if w["kind"] not in ACCEPTS_FAILED_DEPENDENCIES]
     if blocked:
-        cancel(studio, user_id, blocked, "Not made: a job it waits on failed or was cancelled.")
+        cancel(studio, user_id, blocked, f"Not made: {why}.")
     for row in (w for w in waiting if w["kind"] in ACCEPTS_FAILED_DEPENDENCIES):
         with studio.db.as_user(user_id) as conn:
             held = [d for d in job_rows.get_jobs(conn, row["depends_on"]) if d["status"] in UNFINISHED]
