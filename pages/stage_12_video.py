@@ -11,6 +11,7 @@ from core.film.statuses import CLIP_IN_FLIGHT, ClipStatus, SceneStatus
 from core.production import clips as scene_clips
 from core.story.projects import project_overview
 from pages.ui import session as common
+from pages.ui.farm_panel import farm_panel
 from pages.ui.film_panel import film_panel
 from pages.ui.scene_session import SceneSession, choose_scene
 from pages.ui.stage_frame import engine_caption, run_action
@@ -92,4 +93,5 @@ if session.view().scene["status"] == SceneStatus.VIDEO_COMPLETE:
     st.success("Every clip of this scene is approved: the scene is finished.", icon=":material/check_circle:")
 
 overview = project_overview(studio.db, user.id, project.project_id)
+farm_panel(studio, user, project, key="s12_farm", scene=ref.scene_id)
 film_panel(studio, user, project, overview["project"]["title"], key="s12_film")

@@ -129,8 +129,6 @@ def render(studio: Studio, user_id: UUID, ref: ProjectRef, quote_key: str, scene
         row = render_rows.insert_render(conn, ref, "film" if scenes is None else "scene",
                                         [w.scene["id"] for w in shown.work], _quote_json(shown))
         holds = _hold(conn, studio, ref, row["id"], shown)
-        for item in shown.work:
-            _confirmation(conn, ref, item, shown)
     return {**row, "jobs": _queue_graph(studio, user_id, ref, row["id"], shown, holds, assemble)}
 
 
@@ -157,12 +155,16 @@ def _hold(conn: psycopg.Connection, studio: Studio, ref: ProjectRef, render_id: 
     return holds
 
 
-def _confirmation(conn: psycopg.Connection, ref: ProjectRef, item: SceneWork, quote: RenderQuote) -> None:
-    """The scene's Stage 11 version: the clips confirmed as part of this render."""
-    latest = version_rows.latest(conn, item.scene["id"], CONFIRM)
-    content = {"model": quote.video_model, "render": True, "seconds": sum(c["duration"] for c in item.clips),
-               "lines": [{"shot_id": c["shot_id"], "seconds": c["duration"]} for c in item.clips]}
-    row = version_rows.insert_version(conn, ref.branch_id, item.scene["id"], CONFIRM,
+def confirmation(item: SceneWork, quote: RenderQuote, render_id: UUID) -> dict:
+    """What the scene's Stage 11 version records of this render (written once its frames are locked)."""
+    return {"model": quote.video_model, "render": str(render_id), "seconds": sum(c["duration"] for c in item.clips),
+            "lines": [{"shot_id": c["shot_id"], "seconds": c["duration"]} for c in item.clips]}
+
+
+def record_confirmation(conn: psycopg.Connection, ref: SceneRef, content: dict) -> None:
+    """The scene's Stage 11 version, locked: the clips confirmed as part of a render."""
+    latest = version_rows.latest(conn, ref.scene_id, CONFIRM)
+    row = version_rows.insert_version(conn, ref.branch_id, ref.scene_id, CONFIRM,
                                       (latest["version"] if latest else 0) + 1, content,
                                       inherited_from_id=latest["id"] if latest else None)
     version_rows.set_status(conn, row["id"], StageStatus.LOCKED)
@@ -183,7 +185,8 @@ def _queue_graph(studio: Studio, user_id: UUID, ref: ProjectRef, render_id: UUID
             previous = _queue(studio, user_id, ref, render_id, scene_frames.FRAME, slot.shot["id"], payload, after)
             frame_jobs.append(previous)
         lock = _queue(studio, user_id, ref, render_id, LOCK_FRAMES, item.scene["id"],
-                      {"scene_id": str(item.scene["id"])}, frame_jobs) if frame_jobs or item.clips else None
+                      {"scene_id": str(item.scene["id"]), "confirm": confirmation(item, quote, render_id)},
+                      frame_jobs) if frame_jobs or item.clips else None
         for shot in item.clips:
             payload = {"scene_id": str(item.scene["id"]), "model": quote.video_model, "limit": quote.video_model,
                        "hold": holds[(shot["id"], "clip")]}

@@ -15,7 +15,7 @@ from core.production import clip_jobs
 from core.production import clips as scene_clips
 from core.production import frames as scene_frames
 from core.production.context import SceneRef
-from core.production.farm import FARM_CLIP, LOCK_FRAMES
+from core.production.farm import FARM_CLIP, LOCK_FRAMES, record_confirmation
 from core.production.versions import view
 from core.runtime import jobs
 from core.runtime.studio import Studio
@@ -29,13 +29,15 @@ def lock_scene_frames(studio: Studio, user_id: UUID, job: dict) -> dict:
     """Approve the scene's frames as drawn and lock them (StageIncomplete names any frame still missing)."""
     ref = SceneRef(job["project_id"], job["branch_id"], job["target_id"])
     with studio.db.as_user(user_id) as conn:
-        if view(conn, ref, scene_frames.STAGE).locked:
-            return {"already_locked": True}
-    for slot in scene_frames.frame_board(studio, user_id, ref):
-        if slot.frame is not None and not slot.frame["approved"]:
-            scene_frames.approve(studio, user_id, ref, slot.frame["id"])
-    locked = scene_frames.lock_frames(studio, user_id, ref)
-    return {"version": locked["version"]}
+        locked = view(conn, ref, scene_frames.STAGE).locked
+    if not locked:
+        for slot in scene_frames.frame_board(studio, user_id, ref):
+            if slot.frame is not None and not slot.frame["approved"]:
+                scene_frames.approve(studio, user_id, ref, slot.frame["id"])
+        scene_frames.lock_frames(studio, user_id, ref)
+    with work(studio, user_id) as conn:  # the render's confirmation, now that the frames it quoted are locked
+        record_confirmation(conn, ref, (job["payload"] or {}).get("confirm") or {"render": True, "lines": []})
+    return {"frames_locked": True}
 
 
 @jobs.handler(FARM_CLIP)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
-from core.runtime.recovery import alive
 from core.runtime.studio import Studio, workers_alive
 from db import farm as farm_rows
 from db import renders as render_rows
@@ -74,7 +73,7 @@ def _workers(studio: Studio, rows: list[dict]) -> tuple[WorkerLine, ...]:
         job = running.get(current) if current else None
         doing = _label(job) if job else ("another film's job" if current else "")
         lines.append(WorkerLine(worker.name, "busy" if current else "idle", doing))
-    return tuple(line for line in lines if alive(studio, line.name) or line.state == "busy" or True)
+    return tuple(lines)
 
 
 def _label(job: dict) -> str:
