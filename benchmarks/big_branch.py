@@ -66,7 +66,7 @@ SEED_SQL = (
                                price_book_version)
        SELECT %(project)s, %(branch)s, (ARRAY[7,8,9,10,10,12])[1 + i %% 6], sh.scene_id, sh.id,
               'google', 'gemini-2.5-flash-image', 'image', 1, 0.039, CASE WHEN i %% 4 = 3 THEN 0 ELSE 0.039 END,
-              0.039, CASE WHEN i %% 4 = 3 THEN 'released' ELSE 'settled' END, 'bench:' || i,
+              0.039, CASE WHEN i %% 4 = 3 THEN 'released' ELSE 'settled' END, 'bench:' || %(branch)s || ':' || i,
               now() - (i %% 60) * interval '1 day', 'bench'
          FROM generate_series(1, %(ledger)s) i
          JOIN (SELECT sh.id, sh.scene_id, row_number() OVER (ORDER BY sh.id) - 1 AS k
