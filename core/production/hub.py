@@ -99,13 +99,14 @@ _NO_SHOTS = _ShotCount()
 
 def _shot_counts(shots: list[dict]) -> dict[UUID, _ShotCount]:
     """Each scene's live shots, their seconds and how many were invalidated, from the shot progress rows."""
-    counts: dict[UUID, _ShotCount] = {}
+    tallies: dict[UUID, list[int]] = {}
     for row in shots:
         if row["shot_id"] is not None:  # a scene without shots is one row without a shot
-            seen = counts.get(row["scene_id"], _NO_SHOTS)
-            counts[row["scene_id"]] = _ShotCount(seen.shots + 1, seen.seconds + row["duration"],
-                                                 seen.invalidated + int(row["shot_invalidated"]))
-    return counts
+            tally = tallies.setdefault(row["scene_id"], [0, 0, 0])
+            tally[0] += 1
+            tally[1] += row["duration"]
+            tally[2] += row["shot_invalidated"]
+    return {scene: _ShotCount(*tally) for scene, tally in tallies.items()}
 
 
 def _costs(context: dict, shots: list[dict], estimator: Estimator) -> dict[int, tuple[Decimal, Decimal]]:
