@@ -31,8 +31,8 @@ st.caption(f"{len(items)} asset(s). Pull one into a film from its Stage 5 · Glo
 def card(item: dict) -> None:
     st.markdown(f"**{escaped(item['name'])}**  \n:gray[{item['asset_type']}]")
     key = item["image_key_url"]
-    if key and studio.media.exists(key):
-        st.image(str(studio.media.path(key)), caption=item["name"], width="stretch")
+    if key and studio.media.exists(key, owner=user.id):
+        st.image(studio.media.for_browser(key, owner=user.id), caption=item["name"], width="stretch")
     else:
         st.caption("No reference image")
     if item["description"]:

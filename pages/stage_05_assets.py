@@ -122,8 +122,8 @@ def asset_card(asset: dict, in_library: bool) -> None:
     job = asset["job"]
     origin = " · from your library" if asset["global_asset_id"] else ""
     st.markdown(f"**{escaped(asset['name'])}**  \n:gray[{asset['asset_type']}{origin}]")
-    if asset["image_key_url"] and studio.media.exists(asset["image_key_url"]):
-        st.image(str(studio.media.path(asset["image_key_url"])), caption=asset["name"], width="stretch")
+    if asset["image_key_url"] and studio.media.exists(asset["image_key_url"], owner=user.id):
+        st.image(studio.media.for_browser(asset["image_key_url"], owner=user.id), caption=asset["name"], width="stretch")
     if job and job["status"] in ACTIVE:
         st.caption(":material/hourglass_top: " + ("Drawing…" if job["status"] == JobStatus.RUNNING else "Queued"))
     elif job and job["status"] == JobStatus.FAILED:

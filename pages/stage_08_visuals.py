@@ -87,8 +87,8 @@ def image_board() -> None:
             with column, st.container(border=True):
                 st.markdown(f"**{escaped(row['name'])}** · {', '.join(row['status_tags']) or 'override'}")
                 key = row["image_key_url"] or row["asset_image_key"]
-                if key and studio.media.exists(key):
-                    st.image(str(studio.media.path(key)), width="stretch",
+                if key and studio.media.exists(key, owner=user.id):
+                    st.image(studio.media.for_browser(key, owner=user.id), width="stretch",
                              caption="this scene's look" if row["image_key_url"] else "the asset (not redrawn yet)")
                 job = row["job"]
                 if job and job["status"] in UNFINISHED:

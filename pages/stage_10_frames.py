@@ -52,8 +52,8 @@ def draw_missing() -> None:
 def frame_card(slot) -> None:
     st.markdown(f"**{slot.label}** · {slot.state}")
     frame = slot.frame
-    if frame and studio.media.exists(frame["image_url"]):
-        st.image(str(studio.media.path(frame["image_url"])), width="stretch",
+    if frame and studio.media.exists(frame["image_url"], owner=user.id):
+        st.image(studio.media.for_browser(frame["image_url"], owner=user.id), width="stretch",
                  caption=f"seed {frame['seed']} · drawn {frame['regeneration_count'] + 1} time(s)")
     if slot.state == "failed":
         st.error(f"Failed: {slot.job['error']}", icon=":material/error:")

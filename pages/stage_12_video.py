@@ -37,8 +37,8 @@ in_flight = any(row["clip"] and row["clip"]["status"] in CLIP_IN_FLIGHT for row 
 def clip_card(row: dict) -> None:
     shot, clip, playable = row["shot"], row["clip"], row["playable"]
     st.markdown(f"**{shot['shot_id']}** · {shot['duration']} s · {clip['status'] if clip else 'no clip'}")
-    if playable and studio.media.exists(playable["video_url"]):
-        st.video(str(studio.media.path(playable["video_url"])))
+    if playable and studio.media.exists(playable["video_url"], owner=user.id):
+        st.video(studio.media.for_browser(playable["video_url"], owner=user.id))
         st.caption(f"{playable['model']} · take {playable['version']}" + (
             f" · {dollars(playable['cost_credits'])}" if playable["cost_credits"] else ""))
     if shot["end_frame_note"]:

@@ -383,11 +383,11 @@ def test_a_clip_that_came_back_but_could_not_be_stored_is_fetched_again_not_rend
                                                                                           monkeypatch):
     real_put, puts = studio.media.put, []
 
-    def put(data, suffix):
+    def put(data, suffix, owner=None):
         puts.append(suffix)
         if suffix == ".mp4" and puts.count(".mp4") == 1:
             raise OSError(28, "No space left on device")
-        return real_put(data, suffix)
+        return real_put(data, suffix, owner=owner)
 
     monkeypatch.setattr(studio.media, "put", put)
     shown = clips.quote(studio, cliff.user.id, cliff.ref)

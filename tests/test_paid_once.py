@@ -161,7 +161,7 @@ class FullDisk:
     def __init__(self, inner) -> None:
         self.inner = inner
 
-    def put(self, data: bytes, suffix: str) -> str:
+    def put(self, data: bytes, suffix: str, owner=None) -> str:
         raise OSError(28, "No space left on device")
 
     def __getattr__(self, name: str):

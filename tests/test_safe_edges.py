@@ -13,7 +13,7 @@ import pytest
 
 from core.errors import InputRejected, ServiceUnavailable
 from core.film.config import validate_project_config
-from core.runtime.media import MediaStore
+from core.runtime.media import LocalMediaStore
 from core.runtime.settings import Settings, redact
 from core.runtime.studio import _connect_redis, _require_database
 from core.story import edits as story_edits
@@ -177,7 +177,7 @@ def test_an_unreachable_service_error_and_its_log_line_hold_no_password(connect,
 
 
 def _store_once(root: str) -> str:
-    return MediaStore(Path(root)).put(PNG, ".png")
+    return LocalMediaStore(Path(root)).put(PNG, ".png")
 
 
 def _files(root: Path) -> list[Path]:
@@ -185,7 +185,7 @@ def _files(root: Path) -> list[Path]:
 
 
 def test_many_threads_storing_the_same_frame_all_succeed_with_one_file(tmp_path):
-    store, start = MediaStore(tmp_path), threading.Barrier(8)
+    store, start = LocalMediaStore(tmp_path), threading.Barrier(8)
 
     def put() -> str:
         start.wait()
@@ -210,14 +210,14 @@ def test_two_worker_processes_storing_the_same_frame_both_succeed(tmp_path):
      KEY.replace(".png", ".png.part"), "", None],
 )
 def test_what_is_not_a_key_is_refused(tmp_path, key):
-    store = MediaStore(tmp_path)
+    store = LocalMediaStore(tmp_path)
     with pytest.raises(InputRejected, match="is not a media key"):
         store.path(key)
     assert store.exists(key) is False
 
 
 def test_a_key_with_or_without_its_extension_is_a_key(tmp_path):
-    store = MediaStore(tmp_path)
+    store = LocalMediaStore(tmp_path)
     assert store.put(PNG, ".png") == KEY and store.exists(KEY)
     assert store.path(KEY[:-4]) == tmp_path / KEY[:2] / KEY[:-4]
 

@@ -35,10 +35,11 @@ def render_clip_job(studio: Studio, user_id: UUID, job: dict) -> dict:
         if clip["status"] == ClipStatus.COMPLETE:
             return {"clip_id": str(clip["id"]), "media_key": clip["video_url"], "already_complete": True}
         shot = shot_rows.get_shot(conn, clip["shot_id"])
-        order = clip_order(conn, studio, shot, clip["model"], guidance=clip["guidance"] or "", seed=clip["seed"])
+        order = clip_order(conn, studio, shot, clip["model"], owner=user_id, guidance=clip["guidance"] or "",
+                           seed=clip["seed"])
         estimate = clip_estimator(studio.engines, clip["model"] == ANIMATIC).clips([ShotPlan(clip["seconds"])])
         held = reserve(conn, job["project_id"], estimate, key=clip["ledger_key"])  # the hold confirmed, or again
-        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
+        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"], owner=user_id):
             video_rows.complete(conn, clip["id"], held["result_key"], held["credits"], clip["used_end_frame"] is not False)
             return {"clip_id": str(clip["id"]), "media_key": held["result_key"], "served_from_storage": True}
         if job_rows.is_cancelled(conn, job["id"]) and clip["operation_name"] is None:
@@ -48,7 +49,7 @@ def render_clip_job(studio: Studio, user_id: UUID, job: dict) -> dict:
         video_rows.set_state(conn, clip["id"], ClipStatus.RENDERING)
     try:
         result = _render(studio, user_id, clip, order)
-        media_key = studio.media.put(result.mp4, ".mp4")
+        media_key = studio.media.put(result.mp4, ".mp4", owner=user_id)
         charge = studio.engines.charge("video", result.provider, result.model, result.usage, "clips")
         with studio.db.as_user(user_id) as conn:
             video_rows.complete(conn, clip["id"], media_key, charge.credits, result.used_end_frame)

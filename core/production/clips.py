@@ -139,7 +139,7 @@ def confirm_render(studio: Studio, user_id: UUID, ref: SceneRef, quote_key: str,
         if not shown.lines:
             return _confirm_nothing(conn, ref, shown)
         _record_confirmation(conn, ref, shown)
-        queued = [_hold_and_queue(conn, studio, ref, line, shown.model, guidance="", seed=None)
+        queued = [_hold_and_queue(conn, studio, ref, line, shown.model, guidance="", seed=None, owner=user_id)
                   for line in shown.lines]
     return _dispatch(studio, user_id, ref, queued, inline)
 
@@ -171,13 +171,14 @@ def _record_confirmation(conn: psycopg.Connection, ref: SceneRef, shown: Quote) 
 
 
 def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, line: QuoteLine, model: str,
-                    guidance: str, seed: int | None, *, hold: str | None = None, job_id: UUID | None = None) -> dict:
+                    guidance: str, seed: int | None, *, owner: UUID, hold: str | None = None,
+                    job_id: UUID | None = None) -> dict:
     """One clip: its request, its charge held in the ledger under the request's identity (taking over a render's
     `hold` for it, in the same transaction), its `videos` row."""
     if hold:
         release(conn, hold)
     shot = shot_rows.get_shot(conn, line.shot)
-    order = clip_order(conn, studio, shot, model, guidance=guidance,
+    order = clip_order(conn, studio, shot, model, owner=owner, guidance=guidance,
                        seed=seed if seed is not None else _default_seed(shot))
     key = f"clip:{ref.project_id}:{order.identity[:32]}"
     estimate = clip_estimator(studio.engines, model == ANIMATIC).clips([ShotPlan(Decimal(shot["duration"]))])
@@ -190,11 +191,12 @@ def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, lin
 
 
 def queue_for_job(conn: psycopg.Connection, studio: Studio, ref: SceneRef, shot_id: UUID, model: str, hold: str,
-                  job_id: UUID) -> dict:
+                  job_id: UUID, owner: UUID) -> dict:
     """A render's clip, made when its frames are there: the `videos` row, the render's hold become its charge."""
     shot = _live_shot(conn, ref, shot_id)
     line = QuoteLine(shot["id"], shot["shot_id"], shot["duration"], ZERO, ZERO, ZERO)
-    return _hold_and_queue(conn, studio, ref, line, model, guidance="", seed=None, hold=hold, job_id=job_id)
+    return _hold_and_queue(conn, studio, ref, line, model, guidance="", seed=None, owner=owner, hold=hold,
+                           job_id=job_id)
 
 
 def _dispatch(studio: Studio, user_id: UUID, ref: SceneRef, clips: list[dict], inline: bool) -> list[dict]:
@@ -217,7 +219,7 @@ def _frame(conn: psycopg.Connection, shot: dict, frame_type: str) -> dict | None
     return frame
 
 
-def clip_order(conn: psycopg.Connection, studio: Studio, shot: dict, model: str, *, guidance: str = "",
+def clip_order(conn: psycopg.Connection, studio: Studio, shot: dict, model: str, *, owner: UUID, guidance: str = "",
                seed: int = 0) -> ClipOrder:
     """The request for a shot's clip: its video prompt, its frames (the end frame only where the shot requires one
     and the model takes it), its length and dialogue."""
@@ -226,8 +228,8 @@ def clip_order(conn: psycopg.Connection, studio: Studio, shot: dict, model: str,
     end = end if shot["requires_end_frame"] and takes_end else None
     dialogue = tuple((line.speaker, line.text) for line in parse_dialogue_text(shot["dialogue"] or ""))
     return ClipOrder(shot_id=shot["shot_id"], prompt=clip_prompt(shot["video_prompt"] or shot["action"], guidance),
-                     first_frame=studio.media.get(start["image_url"]), first_key=start["image_url"],
-                     last_frame=studio.media.get(end["image_url"]) if end else None,
+                     first_frame=studio.media.get(start["image_url"], owner=owner), first_key=start["image_url"],
+                     last_frame=studio.media.get(end["image_url"], owner=owner) if end else None,
                      last_key=end["image_url"] if end else None, seconds=shot["duration"],
                      camera=shot["camera_spec"], dialogue=dialogue, model=model, seed=seed,
                      aspect_ratio=studio.engines.aspect_ratio, resolution=studio.engines.resolution, guidance=guidance,
@@ -302,7 +304,7 @@ def iterate_clip(studio: Studio, user_id: UUID, ref: SceneRef, shot_id: UUID, gu
         line = QuoteLine(shot["id"], shot["shot_id"], shot["duration"], ZERO, ZERO, ZERO)
         model = ANIMATIC if offline else clip_estimator(studio.engines, False).models.video
         clip = _hold_and_queue(conn, studio, ref, line, model, guidance=guidance.strip(),
-                               seed=secrets.randbelow(2**31))
+                               seed=secrets.randbelow(2**31), owner=user_id)
         _review_state(conn, ref)
     return _dispatch(studio, user_id, ref, [clip], inline)[0]
 

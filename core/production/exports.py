@@ -35,7 +35,7 @@ def film_cut(studio: Studio, user_id: UUID, branch_id: UUID, cut_id: UUID | None
 
 def cut_of(studio: Studio, user_id: UUID, project_id: UUID, cut: dict, media_path=None) -> Cut:
     """The film cut as plain data for the exports; `media_path(key)` says where each media file is referenced."""
-    where = media_path or (lambda key: str(studio.media.path(key)))
+    where = media_path or (lambda key: str(studio.media.path(key, owner=user_id)))
     with studio.db.as_user(user_id) as conn:
         title = project_rows.get_project(conn, project_id)["title"]
         shots = {str(s["id"]): s for s in shot_rows.branch_shots(conn, cut["branch_id"])}
@@ -61,8 +61,8 @@ def frames_archive(studio: Studio, user_id: UUID, branch_id: UUID) -> bytes:
         shots = shot_rows.branch_shots(conn, branch_id)
         frames = [(shot, frame_rows.live_frame(conn, shot["id"], kind)) for shot in shots for kind in ("start", "end")]
     return frames_zip((frame_name(shot["scene_number"], shot["shot_id"], frame["frame_type"]),
-                       studio.media.get(frame["image_url"])) for shot, frame in frames
-                      if frame and studio.media.exists(frame["image_url"]))
+                       studio.media.get(frame["image_url"], owner=user_id)) for shot, frame in frames
+                      if frame and studio.media.exists(frame["image_url"], owner=user_id))
 
 
 def write_exports(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UUID, out: Path) -> dict[str, Path]:
@@ -78,12 +78,12 @@ def write_exports(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UU
     def copied(key: str) -> str:
         target = media / key
         if not target.exists():
-            target.write_bytes(studio.media.get(key))
+            target.write_bytes(studio.media.get(key, owner=user_id))
         return f"media/{key}"
 
     timeline = cut_of(studio, user_id, project_id, cut, copied)
     files = {
-        "film": (file_name(title, "film", ".mp4"), studio.media.get(cut["media_key"])),
+        "film": (file_name(title, "film", ".mp4"), studio.media.get(cut["media_key"], owner=user_id)),
         "screenplay": (file_name(title, "screenplay", ".fountain"),
                        screenplay_file(studio, user_id, project_id, branch_id).encode()),
         "shot_list": (file_name(title, "shot-list", ".csv"), shot_list_file(studio, user_id, branch_id)),

@@ -48,5 +48,5 @@ def render_farm_clip(studio: Studio, user_id: UUID, job: dict) -> dict:
         shot = shot_rows.get_shot(conn, job["target_id"])
         ref = SceneRef(job["project_id"], job["branch_id"], shot["scene_id"])
         clip = video_rows.job_clip(conn, job["id"]) or scene_clips.queue_for_job(
-            conn, studio, ref, shot["id"], payload["model"], payload["hold"], job["id"])
+            conn, studio, ref, shot["id"], payload["model"], payload["hold"], job["id"], user_id)
     return clip_jobs.render_clip_job(studio, user_id, {**job, "target_id": clip["id"]})

@@ -89,8 +89,9 @@ def render_film_job(studio: Studio, user_id: UUID, job: dict) -> dict:
             raise NotFound("That film cut was deleted before it was assembled.")
         cut_rows.set_state(conn, cut["id"], CutStatus.RENDERING)
     try:
-        mp4 = assemble_film([_film_part(studio, part) for part in cut["parts"]], dissolve=float(cut["dissolve"]))
-        media_key = studio.media.put(mp4, ".mp4")
+        mp4 = assemble_film([_film_part(studio, user_id, part) for part in cut["parts"]],
+                            dissolve=float(cut["dissolve"]))
+        media_key = studio.media.put(mp4, ".mp4", owner=user_id)
         seconds = probe(mp4).duration
     except Exception as exc:
         with studio.db.as_user(user_id) as conn:
@@ -109,12 +110,12 @@ def _new_cut(conn: psycopg.Connection, job: dict) -> dict:
     return cut_rows.insert_cut(conn, job["branch_id"], parts, missing, dissolve, target)
 
 
-def _film_part(studio: Studio, part: dict) -> FilmPart:
+def _film_part(studio: Studio, user_id: UUID, part: dict) -> FilmPart:
     seconds, label = float(part["seconds"]), part["shot_id"]
-    if part["kind"] == "clip" and studio.media.exists(part["media"]):
-        return FilmPart(clip=studio.media.get(part["media"]), seconds=seconds, label=label)
-    if part["kind"] == "still" and studio.media.exists(part["media"]):
-        return FilmPart(still=studio.media.get(part["media"]), seconds=seconds, label=label)
+    if part["kind"] == "clip" and studio.media.exists(part["media"], owner=user_id):
+        return FilmPart(clip=studio.media.get(part["media"], owner=user_id), seconds=seconds, label=label)
+    if part["kind"] == "still" and studio.media.exists(part["media"], owner=user_id):
+        return FilmPart(still=studio.media.get(part["media"], owner=user_id), seconds=seconds, label=label)
     return FilmPart(still=card_png(f"{label} · not rendered", part.get("text") or part.get("slug") or ""),
                     seconds=seconds, label=label)
 

@@ -42,7 +42,7 @@ def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
             release(conn, job["payload"]["hold"])  # a render's hold becomes this frame's charge, in one transaction
         held = reserve(conn, job["project_id"], frames_estimate(studio, 1), key=key,
                        charged_to=ChargedTo(job["branch_id"], STAGE, shot["scene_id"], shot["id"]))
-        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
+        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"], owner=user_id):
             row = _record(conn, order, shot, prior, held["result_key"], held["model"], "served", held["credits"], job)
             return {"frame_id": str(row["id"]), "image_key": held["result_key"], "served_from_storage": True}
         if job_rows.is_cancelled(conn, job["id"]):  # cancelled while it waited: nothing drawn, nothing charged
@@ -51,7 +51,7 @@ def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
     try:
         studio.limits.wait_for_turn(order.model)  # the model's requests a minute, shared by every worker
         draft = draw_frame(order, engines.image)
-        image_key = studio.media.put(draft.png, ".png")
+        image_key = studio.media.put(draft.png, ".png", owner=user_id)
         charge = engines.charge("image", draft.provider, draft.model, draft.usage, "frames")
         with studio.db.as_user(user_id) as conn:
             row = _record(conn, order, shot, prior, image_key, model_key(draft.provider, draft.model), draft.provider,
@@ -88,16 +88,20 @@ def _order(conn: psycopg.Connection, studio: Studio, job: dict) -> tuple[FrameOr
     slot = next(s for s in ordered if s.key == (shot["id"], payload["frame_type"]))
     prior = _prior_frame(conn, scene, ordered, slot)
     style = ((stage_rows.latest(conn, job["branch_id"], STYLE_STAGE) or {}).get("content") or {}).get("visual_style") or {}
-    refs = [r for r in shot["reference_assets"] or [] if r.get("image_key") and studio.media.exists(r["image_key"])]
-    refs = _instance_images(conn, shot["scene_id"], refs, studio)
+    media, owner = studio.media, job["user_id"]
+    refs = [r for r in shot["reference_assets"] or []
+            if r.get("image_key") and media.exists(r["image_key"], owner=owner)]
+    refs = _instance_images(conn, shot["scene_id"], refs, studio, owner)
     width, height = frame_size(studio)
     order = FrameOrder(
         shot_id=shot["shot_id"], frame_type=slot.frame_type,
         prompt=frame_prompt(shot["frame_prompt"] or shot["action"], slot.frame_type, shot["camera_spec"],
                             shot["action"], payload.get("guidance", "")),
-        subject=_subject(conn, scene, shot, slot.frame_type, style, payload.get("guidance", "")), prior=studio.media.get(prior["image_url"])
-        if prior and studio.media.exists(prior["image_url"]) else None, prior_key=prior["image_url"] if prior else None,
-        references=tuple(studio.media.get(k) for k in refs), reference_keys=tuple(refs), seed=int(payload["seed"]),
+        subject=_subject(conn, scene, shot, slot.frame_type, style, payload.get("guidance", "")),
+        prior=media.get(prior["image_url"], owner=owner) if prior and media.exists(prior["image_url"], owner=owner)
+        else None, prior_key=prior["image_url"] if prior else None,
+        references=tuple(media.get(k, owner=owner) for k in refs), reference_keys=tuple(refs),
+        seed=int(payload["seed"]),
         width=width, height=height, model=model_key(studio.engines.image.name, studio.engines.image.model),
         guidance=payload.get("guidance", ""))
     return order, shot, prior
@@ -124,10 +128,11 @@ def _prior_frame(conn: psycopg.Connection, scene: dict, ordered: list, slot) -> 
     return frame_rows.last_frame(conn, earlier[-1]["id"]) if earlier else None
 
 
-def _instance_images(conn: psycopg.Connection, scene_id: UUID, refs: list[dict], studio: Studio) -> list[str]:
+def _instance_images(conn: psycopg.Connection, scene_id: UUID, refs: list[dict], studio: Studio,
+                     owner: UUID) -> list[str]:
     """Each reference's picture: its instance's own look in this scene when drawn, else the asset's."""
     drawn = {str(i["project_asset_id"]): i["image_key_url"] for i in instance_rows.scene_instances(conn, scene_id)
-             if i["image_key_url"] and studio.media.exists(i["image_key_url"])}
+             if i["image_key_url"] and studio.media.exists(i["image_key_url"], owner=owner)}
     return list(dict.fromkeys(drawn.get(r["asset_id"]) or r["image_key"] for r in refs))
 
 

@@ -169,12 +169,12 @@ def render_instance_image(studio: Studio, user_id: UUID, job: dict) -> dict:
         key = f"instance_image:{job['project_id']}:{reference_identity(subject, style, model, seed=seed)[:32]}"
         held = reserve(conn, job["project_id"], engines.estimator.asset_images(1), key=key,
                        charged_to=ChargedTo(job["branch_id"], STAGE, instance["scene_id"]))
-        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
+        if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"], owner=user_id):
             instance_rows.set_instance_image(conn, instance["id"], held["result_key"])
             return {"image_key": held["result_key"], "served_from_storage": True, "asset": instance["name"]}
     try:
         draft = draw_asset_reference(subject, style, engines.image, seed=seed)
-        image_key = studio.media.put(draft.png, ".png")
+        image_key = studio.media.put(draft.png, ".png", owner=user_id)
         with studio.db.as_user(user_id) as conn:
             instance_rows.set_instance_image(conn, instance["id"], image_key)
             settle(conn, key, engines.charge("image", draft.provider, draft.model, draft.usage, "asset_images"),

@@ -22,7 +22,7 @@ _SECRET_PARAM = re.compile(
     r"(?P<name>\b(?:password|passwd|pwd|sslpassword|api[_-]?key|apikey|key|token|secret)\s*=\s*)"
     r"(?P<value>'[^']*'|[^\s&;,'\"]+)", re.IGNORECASE,
 )
-_SECRET_FIELDS = ("supabase_key", "openai_api_key", "anthropic_api_key", "google_api_key")
+_SECRET_FIELDS = ("supabase_key", "supabase_service_key", "openai_api_key", "anthropic_api_key", "google_api_key")
 _URL_FIELDS = ("database_url", "redis_url", "supabase_url", "openai_base_url", "anthropic_base_url", "google_base_url")
 
 
@@ -61,6 +61,23 @@ class Settings(BaseSettings):
         None, alias="SUPABASE_URL", description="Supabase project URL; with SUPABASE_KEY, sign-in uses Supabase Auth."
     )
     supabase_key: str | None = Field(None, alias="SUPABASE_KEY", description="Supabase anon key for Supabase Auth.")
+    supabase_service_key: SecretStr | None = Field(
+        None, alias="SUPABASE_SERVICE_KEY",
+        description="Supabase service_role key: the studio and workers write media to Supabase Storage with it.",
+    )
+    media_store: Literal["local", "supabase"] = Field(
+        "local", alias="AIUTEUR_MEDIA_STORE",
+        description="Where generated media lives: 'local' (the data folder) or 'supabase' (Supabase Storage, "
+        "reachable by workers on other machines; needs SUPABASE_URL and SUPABASE_SERVICE_KEY).",
+    )
+    media_bucket: str = Field(
+        "aiuteur-media", alias="AIUTEUR_MEDIA_BUCKET", pattern=r"^[a-z0-9][a-z0-9._-]{2,62}$",
+        description="The private Supabase Storage bucket for media (made on first start if missing).",
+    )
+    media_url_seconds: int = Field(
+        3600, ge=60, le=7 * 24 * 3600, alias="AIUTEUR_MEDIA_URL_SECONDS",
+        description="How long a signed media URL handed to the browser stays valid.",
+    )
     data_dir: Path = Field(
         REPO_ROOT / ".data",
         alias="AIUTEUR_DATA_DIR",
@@ -148,7 +165,7 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "database_url", "redis_url", "supabase_url", "supabase_key", "price_book",
+        "database_url", "redis_url", "supabase_url", "supabase_key", "supabase_service_key", "price_book",
         "text_model", "image_model", "video_model", "vertex_project", "openai_api_key", "anthropic_api_key", "google_api_key",
         "openai_base_url", "anthropic_base_url", "google_base_url", mode="before",
     )

@@ -17,7 +17,7 @@ from core.errors import ServiceUnavailable
 from core.pipeline import owned_rows
 from core.runtime.engines import Engines, build_engines
 from core.runtime.limits import ProviderLimits, parse_limits
-from core.runtime.media import MediaStore
+from core.runtime.media import MediaStore, open_media_store
 from core.runtime.settings import REPO_ROOT, Settings, redact
 from db import embedded, migrate
 from db import registry as registry_rows
@@ -45,7 +45,8 @@ class Studio:
 
     @cached_property
     def media(self) -> MediaStore:
-        return MediaStore(self.settings.media_dir)
+        """The media store the settings choose: the local folder, or Supabase Storage."""
+        return open_media_store(self.settings)
 
     @property
     def embedded_database(self) -> bool:
@@ -68,7 +69,13 @@ def boot(settings: Settings, *, run_migrations: bool = True) -> Studio:
         with db.as_service() as conn:  # the fork copy and "stage reached" read the registry's rows
             registry_rows.sync_stage_rows(conn, owned_rows())
     connection = _connect_redis(settings.redis_url or embedded.start_redis(settings.data_dir))
-    return Studio(settings, db, connection, Queue(settings.queue_name, connection=connection))
+    studio = Studio(settings, db, connection, Queue(settings.queue_name, connection=connection))
+    try:
+        studio.media  # noqa: B018  (a media store misconfigured or out of reach is said at start, not mid-render)
+    except ServiceUnavailable:
+        studio.close()
+        raise
+    return studio
 
 
 def _require_database(url: str, *, embedded_server: bool) -> None:

@@ -130,7 +130,7 @@ def render_reference_image(studio: Studio, user_id: UUID, job: dict) -> dict:
     try:
         draft = draw_asset_reference(order.subject, order.style, engines.image, seed=order.seed,
                                      project_title=order.title)
-        image_key = studio.media.put(draft.png, ".png")
+        image_key = studio.media.put(draft.png, ".png", owner=user_id)
         with studio.db.as_user(user_id) as conn:
             asset_rows.set_asset_image(conn, order.asset_id, image_key)
             settle(conn, key, engines.charge("image", draft.provider, draft.model, draft.usage, "asset_images"),
@@ -162,7 +162,7 @@ def _hold(conn: psycopg.Connection, studio: Studio, job: dict, key: str) -> dict
     """Reserve one image; a paid request whose stored image is gone is drawn (and charged) as a new one."""
     held = reserve(conn, job["project_id"], studio.engines.estimator.asset_images(1), key=key,
                    charged_to=ChargedTo(job["branch_id"], STAGE))
-    if is_paid(held) and not (held["result_key"] and studio.media.exists(held["result_key"])):
+    if is_paid(held) and not (held["result_key"] and studio.media.exists(held["result_key"], owner=job["user_id"])):
         return _hold(conn, studio, job, f"{key}:after:{held['id'].hex[:8]}")
     return held
 

@@ -48,15 +48,15 @@ def _cut_state(studio: Studio, user: User, ref: ProjectRef, cut: dict, key: str)
         elif now["status"] == CutStatus.FAILED:
             st.error(f"The assembly failed: {now['error']}", icon=":material/error:")
         else:
-            _watch(studio, now)
+            _watch(studio, user, now)
 
     state()
 
 
-def _watch(studio: Studio, cut: dict) -> None:
+def _watch(studio: Studio, user: User, cut: dict) -> None:
     seconds, target = float(cut["seconds"] or 0), cut["target_seconds"] or 0
     stills = sum(1 for p in cut["parts"] if p["kind"] != "clip")
-    st.video(str(studio.media.path(cut["media_key"])))
+    st.video(studio.media.for_browser(cut["media_key"], owner=user.id))
     against = f"{seconds - target:+.0f} s against the {target} s target" if target else ""
     st.caption(f"{seconds:.1f} s · {len(cut['parts'])} shots · {against}"
                + (f" · {stills} shot(s) not rendered yet (shown as their frame)" if stills else ""))
@@ -71,7 +71,7 @@ def _downloads(studio: Studio, user: User, ref: ProjectRef, title: str, key: str
     except AiuteurError:
         return
     files = [
-        ("The film (.mp4)", lambda: studio.media.get(cut["media_key"]), file_name(title, "film", ".mp4"), "video/mp4"),
+        ("The film (.mp4)", lambda: studio.media.get(cut["media_key"], owner=user.id), file_name(title, "film", ".mp4"), "video/mp4"),
         ("Timeline (.otio)", lambda: exports.timeline_otio(timeline), file_name(title, "timeline", ".otio"),
          "application/json"),
         ("Edit list (.edl)", lambda: exports.timeline_edl(timeline), file_name(title, "cut", ".edl"), "text/plain"),

@@ -104,8 +104,9 @@ class SceneSession:
             return
         with st.expander(f":material/history_toggle_off: Rear-view mirror: how scene {end['number']} "
                          f"({escaped(end['slug'])}) ends"):
-            if end["end_frame_key"] and self.studio.media.exists(end["end_frame_key"]):
-                st.image(str(self.studio.media.path(end["end_frame_key"])), caption="Its last frame", width=360)
+            if end["end_frame_key"] and self.studio.media.exists(end["end_frame_key"], owner=self.user.id):
+                st.image(self.studio.media.for_browser(end["end_frame_key"], owner=self.user.id),
+                         caption="Its last frame", width=360)
             st.text(end["end_state"] or "(no text)")
             for carried in end["carried"]:
                 st.caption(f"{escaped(carried['asset'])} carries on: {', '.join(carried['tags'])}")
