@@ -1,0 +1,228 @@
+"""A creator's journey in a real browser from a locked shot list to a film that plays.
+
+One short scene (written here, three shots) is taken through Stage 9 by the services the pages call; the studio is
+served by server.py with a real RQ worker (`python -m workers`, a subprocess with the test services' environment).
+In Chromium the creator draws the frames on Stage 10 (the live board fills in by itself), approves and locks them,
+confirms the free offline render on Stage 11, watches the clips render on Stage 12, approves them, assembles the film
+and plays it. Each step is photographed (into AIUTEUR_SCREENSHOTS when set) and checked for tracebacks. Skipped when
+no Chromium is installed, like the other journeys.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from core.exports.probe import probe
+from core.film.statuses import ClipStatus, CutStatus, SceneStatus, StageStatus
+from tests.conftest import REPO_ROOT
+from tests.phase_b import film_through_assets, live_shots, rows, through
+from tests.test_browser_journey import CHROMIUM, _browser
+from tests.test_browser_phase_b import EMAIL, PASSWORD, screenshots, server, settle, sign_in, snap  # noqa: F401
+
+pytestmark = [pytest.mark.slow, pytest.mark.worker,
+              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")]
+
+# One scene, three shots: Iris runs with an end frame (she reaches the edge), her line, the ferry's answer.
+LAST_FERRY = """Title: The Last Ferry
+
+EXT. HARBOUR WALL - DAWN
+
+IRIS runs along the harbour wall and waves a paper ticket at the departing ferry.
+
+IRIS
+Wait for me!
+
+The ferry's horn answers from the fog.
+"""
+SCENE = "Scene 1 · EXT. HARBOUR WALL - DAWN"
+SHOTS = ("1A", "1B", "1C")
+FRAMES = ("1A start", "1A end", "1B start", "1C start")
+WAIT = 90_000  # ms: a render on a machine shared with other test runs
+
+
+class Worker:
+    """`python -m workers` on the test queue, started and held by the test (by its pid, never by name)."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "workers", "--name", f"film-journey-{os.getpid()}"],
+                                            cwd=REPO_ROOT, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT)
+
+    @contextmanager
+    def held(self):
+        """The worker paused while the block runs, so the page is seen with its work still queued."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.kill(self.process.pid, signal.SIGCONT)  # a paused worker can't take its warm shutdown
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def worker(studio, tmp_path):
+    """A render worker the test starts when it wants the queue to move; stopped by its pid at the end."""
+    held = Worker(tmp_path / "worker.log")
+    yield held
+    held.stop()
+    print(held.log.read_text() if held.log.exists() else "(the worker never started)")
+
+
+def toggle_each(page, count: int, label: str = "Approved") -> None:
+    """Switch on `count` toggles named `label`, one at a time (each is a rerun that redraws the board)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("switch", name=label)).to_have_count(count, timeout=30_000)
+    for done in range(count):
+        off = page.get_by_role("switch", name=label, checked=False)
+        page.get_by_test_id("stCheckbox").filter(has=off).first.click()  # the toggle's label: its input is hidden
+        expect(page.get_by_role("switch", name=label, checked=True)).to_have_count(done + 1, timeout=30_000)
+        settle(page)
+
+
+def playing_film(page) -> dict:
+    """The film's player (the last on the page) once it can play: muted, played, and seen to move on."""
+    video = page.get_by_test_id("stVideo").last.element_handle()
+    page.wait_for_function("v => v.readyState >= 2 && Number.isFinite(v.duration)", arg=video, timeout=30_000)
+    ready = video.evaluate("v => ({readyState: v.readyState, duration: v.duration, currentTime: v.currentTime})")
+    video.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function(f"v => !v.paused && v.currentTime > {ready['currentTime']} + 0.5", arg=video,
+                           timeout=30_000)
+    return {**ready, "moved_to": video.evaluate("v => v.currentTime"), "src": video.evaluate("v => v.currentSrc")}
+
+
+def test_a_creator_draws_confirms_renders_approves_and_plays_the_film(server, studio, make_user, worker, screenshots):
+    from playwright.sync_api import expect, sync_playwright
+
+    film = film_through_assets(studio, make_user(EMAIL, PASSWORD), LAST_FERRY, "The Last Ferry")
+    through(studio, film, 9)  # shot list, looks and prompts locked, as the first Phase B journey does in its pages
+    shots = live_shots(studio, film, 1)
+    assert [s["shot_id"] for s in shots] == list(SHOTS) and shots[0]["requires_end_frame"]
+    runtime = sum(s["duration"] for s in shots)
+
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        page = browser.new_page(viewport={"width": 1600, "height": 2000})
+        sign_in(page, server)
+
+        # Stage 10: draw the four frames; nothing moves until the worker starts, then the board fills in by itself
+        page.get_by_role("link", name="10 · Frame generation").click()
+        expect(page.get_by_role("heading", name="Stage 10 · Frames")).to_be_visible(timeout=30_000)
+        draw = page.get_by_role("button", name="Draw 4 frame(s) · $0.00 (offline; online about")
+        expect(draw).to_be_visible(timeout=30_000)
+        snap(page, screenshots, "01_frames_none_yet")
+        draw.click()
+        expect(page.get_by_text("Queued 4 frame(s); each waits for the frame before it.")).to_be_visible(
+            timeout=30_000)
+        expect(page.get_by_text("1A start · queued")).to_be_visible()
+        expect(page.get_by_text("1C start · waiting for 1B start")).to_be_visible()
+        expect(page.get_by_text("0 of 4 frames approved · 0 drawn")).to_be_visible()
+        snap(page, screenshots, "02_frames_queued")
+        worker.start()
+        expect(page.get_by_text("0 of 4 frames approved · 4 drawn")).to_be_visible(timeout=WAIT)
+        snap(page, screenshots, "03_frames_drawn")
+        for label in FRAMES:
+            expect(page.get_by_text(f"{label} · to review")).to_be_visible()
+        expect(page.get_by_test_id("stImage")).to_have_count(4)
+        toggle_each(page, 4)
+        expect(page.get_by_text("4 of 4 frames approved · 4 drawn")).to_be_visible()
+        snap(page, screenshots, "04_frames_approved")
+        page.get_by_role("button", name="Lock the frames").click()
+        expect(page.get_by_text("Locked the frames. The scene is ready for its clips.")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Frames locked (version 1). Next: confirm the cost of the clips.")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Scene")).to_have_value(f"{SCENE} — frames locked")  # not stale
+        snap(page, screenshots, "05_frames_locked")
+        page.get_by_role("link", name="Go to Stage 11 · Confirmation").click()
+
+        # Stage 11: the quote, free offline with the online price beside it; confirm (the worker held meanwhile)
+        expect(page.get_by_role("heading", name="Stage 11 · Confirmation")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(f"3 clip(s), {runtime} s of video on offline:animatic")).to_be_visible()
+        total = page.get_by_test_id("stMetric").filter(has_text="This scene's clips")
+        expect(total.get_by_test_id("stMetricValue")).to_have_text("$0.00")
+        expect(total.get_by_test_id("stMetricDelta")).to_have_text(re.compile(r"^\$\d+\.\d\d at online prices$"))
+        expect(total.get_by_test_id("stMetricDeltaIcon-Up")).to_have_count(0)  # a price beside it, not a rise
+        snap(page, screenshots, "06_confirm_quote")
+        with worker.held():
+            page.get_by_role("button", name="Confirm and render · $0.00").click()
+            expect(page.get_by_role("heading", name="Stage 12 · Video review")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Confirmed $0.00: 3 clip(s) queued.")).to_be_visible()
+            for shot in shots:
+                expect(page.get_by_text(f"{shot['shot_id']} · {shot['duration']} s · queued")).to_be_visible()
+            snap(page, screenshots, "07_clips_queued")
+
+        # Stage 12: the clips render and appear as players on their own; approve each; the scene is finished
+        expect(page.get_by_text("1C · 4 s · complete")).to_be_visible(timeout=WAIT)
+        for shot in shots:
+            expect(page.get_by_text(f"{shot['shot_id']} · {shot['duration']} s · complete")).to_be_visible(
+                timeout=WAIT)
+        expect(page.get_by_test_id("stVideo")).to_have_count(3, timeout=30_000)
+        for player in page.get_by_test_id("stVideo").element_handles():  # each clip's player has loaded its picture
+            page.wait_for_function("v => v.readyState >= 2", arg=player, timeout=30_000)
+        snap(page, screenshots, "08_clips_complete")
+        toggle_each(page, 3)
+        expect(page.get_by_text("Every clip of this scene is approved: the scene is finished.")).to_be_visible(
+            timeout=30_000)
+        expect(page.get_by_text("3 of 3 clips approved")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Scene")).to_have_value(f"{SCENE} — video complete")
+        snap(page, screenshots, "09_scene_finished")
+
+        # The film: assemble, wait for it, play it in the browser
+        page.get_by_role("button", name="Assemble the film").click()
+        expect(page.get_by_test_id("stVideo")).to_have_count(4, timeout=WAIT)
+        expect(page.get_by_text(f"{runtime:.1f} s · 3 shots")).to_be_visible()
+        played = playing_film(page)
+        page.get_by_text(f"{runtime:.1f} s · 3 shots").scroll_into_view_if_needed()
+        snap(page, screenshots, "10_film_playing")
+        browser.close()
+
+    assert played["readyState"] >= 2 and played["moved_to"] > played["currentTime"]
+    assert played["duration"] == pytest.approx(runtime, abs=0.1), played
+
+    frames = rows(studio, film.user.id, "SELECT f.* FROM frames f JOIN shots s ON s.id = f.shot_id "
+                                        "WHERE s.scene_id = %s", film.scene(1).scene_id)
+    assert len(frames) == 4 and all(f["approved"] for f in frames)
+    latest = rows(studio, film.user.id, "SELECT DISTINCT ON (stage_number) stage_number, status "
+                                        "FROM scene_stage_versions WHERE scene_id = %s "
+                                        "ORDER BY stage_number, version DESC", film.scene(1).scene_id)
+    assert {r["stage_number"]: r["status"] for r in latest} == {n: StageStatus.LOCKED for n in range(7, 13)}
+    clips = rows(studio, film.user.id, "SELECT v.* FROM videos v JOIN shots s ON s.id = v.shot_id "
+                                       "WHERE s.scene_id = %s", film.scene(1).scene_id)
+    assert sorted((c["status"], c["approved"], c["seconds"]) for c in clips) == sorted(
+        (ClipStatus.COMPLETE, True, s["duration"]) for s in shots)
+    scene = rows(studio, film.user.id, "SELECT status FROM scenes WHERE id = %s", film.scene(1).scene_id)[0]
+    assert scene["status"] == SceneStatus.VIDEO_COMPLETE
+    cut = rows(studio, film.user.id, "SELECT * FROM film_cuts WHERE branch_id = %s", film.ref.branch_id)
+    assert [(c["status"], c["missing_scenes"], len(c["parts"])) for c in cut] == [(CutStatus.COMPLETE, [], 3)]
+    assert all(part["kind"] == "clip" and part["approved"] for part in cut[0]["parts"])
+    media = probe(studio.media.path(cut[0]["media_key"]))
+    assert media.video_codec == "h264" and media.duration == pytest.approx(runtime, abs=0.05)
+    assert float(cut[0]["seconds"]) == pytest.approx(runtime, abs=0.05)
+
+    ran = rows(studio, film.user.id, "SELECT kind, status, rq_job_id FROM generation_jobs "
+                                     "WHERE kind IN ('frame', 'clip', 'film')")
+    assert sorted(j["kind"] for j in ran) == sorted(["frame"] * 4 + ["clip"] * 3 + ["film"])
+    assert all(j["status"] == "succeeded" for j in ran), ran
+    finished = set(studio.queue.finished_job_registry.get_job_ids())
+    assert {j["rq_job_id"] for j in ran} <= finished  # every one went through the queue to the worker
