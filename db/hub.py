@@ -1,5 +1,10 @@
-"""What the script hub (Stage 6) reads about every live scene of a branch, set-based: a handful of queries whatever
-the film's size (db.cost_views gives the branch's stages and its shots' progress)."""
+"""What the script hub (Stage 6) reads about every live scene of a branch, set-based: one query whatever the film's
+size (db.cost_views gives the branch's stages and its shots' progress, from which the hub counts each scene's shots).
+
+Each scene's stage statuses and spend are looked up by the scene's id (LATERAL, through the indexes on
+`scene_stage_versions (scene_id, stage_number, version)` and sql/018's covering index on the ledger), so the
+read grows with the branch, not with every version and ledger row the creator owns across all branches.
+"""
 
 from __future__ import annotations
 
@@ -13,34 +18,22 @@ EXCERPT_CHARS = 240
 
 
 def hub_scenes(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
-    """Each live scene: number, slug, the start of its text, status, live shots and seconds, and the status of
-    the latest version of each of its per-scene stages ({"7": "locked", ...})."""
+    """Each live scene in order: number, slug, the start of its text, status, the status of the latest version of
+    each of its per-scene stages ({"7": "locked", ...}), and its settled spend (`credits`, `shadow_credits`, NULL
+    when it has none)."""
     return conn.execute(
-        """WITH live AS (SELECT * FROM scenes WHERE branch_id = %(branch)s AND superseded_at IS NULL),
-                shot_sums AS (
-                    SELECT sh.scene_id, count(*) AS shots, coalesce(sum(sh.duration), 0) AS seconds,
-                           count(*) FILTER (WHERE sh.invalidated_at IS NOT NULL) AS invalidated_shots
-                      FROM shots sh JOIN live ON live.id = sh.scene_id WHERE sh.superseded_at IS NULL
-                     GROUP BY sh.scene_id),
-                latest AS (
-                    SELECT DISTINCT ON (v.scene_id, v.stage_number) v.scene_id, v.stage_number, v.status
-                      FROM scene_stage_versions v JOIN live ON live.id = v.scene_id
-                     ORDER BY v.scene_id, v.stage_number, v.version DESC),
-                stages AS (SELECT scene_id, json_object_agg(stage_number, status) AS stages FROM latest GROUP BY scene_id)
-           SELECT live.id, live.scene_number, live.slug, left(live.script_excerpt, %(chars)s) AS excerpt,
-                  length(live.script_excerpt) > %(chars)s AS excerpt_cut, live.status,
-                  coalesce(s.shots, 0) AS shots, coalesce(s.seconds, 0) AS seconds,
-                  coalesce(s.invalidated_shots, 0) AS invalidated_shots, coalesce(st.stages, '{}'::json) AS stages
-             FROM live LEFT JOIN shot_sums s ON s.scene_id = live.id LEFT JOIN stages st ON st.scene_id = live.id
-            ORDER BY live.scene_number""",
-        {"branch": branch_id, "chars": EXCERPT_CHARS}).fetchall()
-
-
-def scene_spend(conn: psycopg.Connection, branch_id: UUID) -> dict[UUID, dict]:
-    """Settled spend (and its offline shadow price) per live scene of the branch."""
-    rows = conn.execute(
-        """SELECT l.scene_id, sum(l.credits) AS credits, sum(l.shadow_credits) AS shadow_credits
-             FROM cost_ledger l JOIN scenes sc ON sc.id = l.scene_id
-            WHERE sc.branch_id = %s AND sc.superseded_at IS NULL AND l.status = %s
-            GROUP BY l.scene_id""", [branch_id, LedgerStatus.SETTLED]).fetchall()
-    return {row["scene_id"]: row for row in rows}
+        """SELECT sc.id, sc.scene_number, sc.slug, left(sc.script_excerpt, %(chars)s) AS excerpt,
+                  length(sc.script_excerpt) > %(chars)s AS excerpt_cut, sc.status,
+                  coalesce(st.stages, '{}'::json) AS stages, spend.credits, spend.shadow_credits
+             FROM scenes sc
+             LEFT JOIN LATERAL (
+                  SELECT json_object_agg(latest.stage_number, latest.status) AS stages
+                    FROM (SELECT DISTINCT ON (v.stage_number) v.stage_number, v.status
+                            FROM scene_stage_versions v WHERE v.scene_id = sc.id
+                           ORDER BY v.stage_number, v.version DESC) latest) st ON true
+             LEFT JOIN LATERAL (
+                  SELECT sum(l.credits) AS credits, sum(l.shadow_credits) AS shadow_credits
+                    FROM cost_ledger l WHERE l.scene_id = sc.id AND l.status = %(settled)s) spend ON true
+            WHERE sc.branch_id = %(branch)s AND sc.superseded_at IS NULL
+            ORDER BY sc.scene_number""",
+        {"branch": branch_id, "chars": EXCERPT_CHARS, "settled": LedgerStatus.SETTLED}).fetchall()

@@ -30,11 +30,13 @@ def insert_job(
     branch_id: UUID | None = None,
     target_id: UUID | None = None,
     payload: dict | None = None,
+    depends_on: list[UUID] | None = None,
+    render_id: UUID | None = None,
 ) -> dict:
     return conn.execute(
-        """INSERT INTO generation_jobs (project_id, branch_id, kind, target_id, payload)
-           VALUES (%s, %s, %s, %s, %s) RETURNING *""",
-        [project_id, branch_id, kind, target_id, Jsonb(payload or {})],
+        """INSERT INTO generation_jobs (project_id, branch_id, kind, target_id, payload, depends_on, render_id)
+           VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *""",
+        [project_id, branch_id, kind, target_id, Jsonb(payload or {}), depends_on or [], render_id],
     ).fetchone()
 
 
@@ -46,14 +48,15 @@ def get_job(conn: psycopg.Connection, job_id: UUID) -> dict | None:
     return conn.execute("SELECT * FROM generation_jobs WHERE id = %s", [job_id]).fetchone()
 
 
-def mark_running(conn: psycopg.Connection, job_id: UUID) -> dict | None:
-    """Start an attempt; None if the job is unseen, already succeeded (a succeeded job never runs again) or
-    cancelled."""
+def mark_running(conn: psycopg.Connection, job_id: UUID, worker_name: str | None = None) -> dict | None:
+    """Start an attempt (on `worker_name`); None unless the job is queued: one already running elsewhere, succeeded
+    (a succeeded job never runs again) or cancelled is not run by a second delivery."""
     return conn.execute(
         """UPDATE generation_jobs
-              SET status = %s, attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now()
-            WHERE id = %s AND status NOT IN (%s, %s) RETURNING *""",
-        [JobStatus.RUNNING, job_id, JobStatus.SUCCEEDED, JobStatus.CANCELLED],
+              SET status = %s, attempts = attempts + 1, started_at = now(), error = NULL, updated_at = now(),
+                  worker_name = %s, heartbeat_at = now()
+            WHERE id = %s AND status = %s RETURNING *""",
+        [JobStatus.RUNNING, worker_name, job_id, JobStatus.QUEUED],
     ).fetchone()
 
 
@@ -66,12 +69,13 @@ def count_redelivery(conn: psycopg.Connection, job_id: UUID) -> dict | None:
     ).fetchone()
 
 
-def mark_finished(conn: psycopg.Connection, job_id: UUID, result: dict) -> None:
-    conn.execute(
+def mark_finished(conn: psycopg.Connection, job_id: UUID, result: dict) -> bool:
+    """The job succeeded with `result`; False when it was cancelled meanwhile (the row keeps saying so)."""
+    return conn.execute(
         """UPDATE generation_jobs SET status = %s, result = %s, finished_at = now(), updated_at = now()
-            WHERE id = %s""",
-        [JobStatus.SUCCEEDED, Jsonb(result), job_id],
-    )
+            WHERE id = %s AND status <> %s""",
+        [JobStatus.SUCCEEDED, Jsonb(result), job_id, JobStatus.CANCELLED],
+    ).rowcount == 1
 
 
 def mark_failed(conn: psycopg.Connection, job_id: UUID, error: str) -> None:
@@ -93,7 +97,8 @@ def jobs_for_project(conn: psycopg.Connection, project_id: UUID, kind: str | Non
 def unfinished_jobs(conn: psycopg.Connection) -> list[dict]:
     """Every job still queued or running, of every user: the worker's recovery sweep runs as the owner."""
     return conn.execute(
-        "SELECT id, user_id, kind, status, rq_job_id, attempts FROM generation_jobs WHERE status = ANY(%s)",
+        """SELECT id, user_id, kind, status, rq_job_id, attempts, worker_name, started_at, depends_on
+             FROM generation_jobs WHERE status = ANY(%s)""",
         [list(UNFINISHED)],
     ).fetchall()
 
@@ -119,3 +124,22 @@ def mark_cancelled(conn: psycopg.Connection, job_ids: list[UUID], reason: str) -
         """UPDATE generation_jobs SET status = %s, error = %s, finished_at = now(), updated_at = now()
             WHERE id = ANY(%s) AND status = ANY(%s) RETURNING *""",
         [JobStatus.CANCELLED, reason, job_ids, list(UNFINISHED)]).fetchall()
+
+
+def get_jobs(conn: psycopg.Connection, job_ids: list[UUID]) -> list[dict]:
+    return conn.execute("SELECT * FROM generation_jobs WHERE id = ANY(%s)", [list(job_ids)]).fetchall()
+
+
+def dependents(conn: psycopg.Connection, job_id: UUID) -> list[dict]:
+    """The unfinished jobs waiting on this one."""
+    return conn.execute("SELECT * FROM generation_jobs WHERE %s = ANY(depends_on) AND status = ANY(%s)",
+                        [job_id, list(UNFINISHED)]).fetchall()
+
+
+def render_jobs(conn: psycopg.Connection, render_id: UUID) -> list[dict]:
+    return conn.execute("SELECT * FROM generation_jobs WHERE render_id = %s ORDER BY created_at", [render_id]).fetchall()
+
+
+def is_cancelled(conn: psycopg.Connection, job_id: UUID) -> bool:
+    row = conn.execute("SELECT status FROM generation_jobs WHERE id = %s", [job_id]).fetchone()
+    return row is not None and row["status"] == JobStatus.CANCELLED

@@ -14,11 +14,11 @@ def insert_clip(conn: psycopg.Connection, clip: dict) -> dict:
     """A clip queued for a shot (its version one more than the shot's clips before it)."""
     return conn.execute(
         """INSERT INTO videos (shot_id, start_frame_id, end_frame_id, video_prompt, status, provider, model, seconds,
-                               seed, guidance, ledger_key, version)
+                               seed, guidance, ledger_key, job_id, version)
            VALUES (%(shot_id)s, %(start_frame_id)s, %(end_frame_id)s, %(video_prompt)s, 'queued', %(provider)s,
-                   %(model)s, %(seconds)s, %(seed)s, %(guidance)s, %(ledger_key)s,
+                   %(model)s, %(seconds)s, %(seed)s, %(guidance)s, %(ledger_key)s, %(job_id)s,
                    (SELECT coalesce(max(version), 0) + 1 FROM videos WHERE shot_id = %(shot_id)s))
-        RETURNING *""", clip).fetchone()
+        RETURNING *""", {"job_id": None, **clip}).fetchone()
 
 
 def get_clip(conn: psycopg.Connection, clip_id: UUID) -> dict | None:
@@ -65,3 +65,8 @@ def set_approved(conn: psycopg.Connection, clip_id: UUID, approved: bool) -> dic
 def forget_operation(conn: psycopg.Connection, clip_id: UUID) -> None:
     """The provider's operation ended without a clip: a retry submits a new one."""
     conn.execute("UPDATE videos SET operation_name = NULL WHERE id = %s", [clip_id])
+
+
+def job_clip(conn: psycopg.Connection, job_id: UUID) -> dict | None:
+    """The clip a render's job made (a job delivered again takes up its own clip)."""
+    return conn.execute("SELECT * FROM videos WHERE job_id = %s ORDER BY created_at DESC LIMIT 1", [job_id]).fetchone()

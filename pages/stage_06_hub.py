@@ -13,6 +13,7 @@ from core.production.downloads import file_name, screenplay_file, shot_list_file
 from core.production.hub import STATUS_WORDS, script_hub
 from core.story.projects import project_overview
 from pages.ui import session as common
+from pages.ui.farm_panel import farm_panel
 from pages.ui.film_panel import film_panel
 from pages.ui.scene_session import focus_scene
 from pages.ui.stage_frame import engine_caption, require_stage_open, run_action
@@ -89,4 +90,5 @@ two.download_button("The film's shot list (.csv)", shot_list_file(studio, user.i
                     file_name=file_name(title, "shot-list", ".csv"), mime="text/csv", icon=":material/download:",
                     key="s6_dl_csv")
 
+farm_panel(studio, user, ref, key="s6_farm")
 film_panel(studio, user, ref, title, key="s6_film")

@@ -57,9 +57,13 @@ def frame_card(slot) -> None:
                  caption=f"seed {frame['seed']} · drawn {frame['regeneration_count'] + 1} time(s)")
     if slot.state == "failed":
         st.error(f"Failed: {slot.job['error']}", icon=":material/error:")
+    elif slot.state == "not made":
+        st.warning(slot.job["error"] or "Not made.", icon=":material/block:")
     if frame is None or slot.state in ("queued", "drawing"):
         return
-    approved = st.toggle("Approved", value=bool(frame["approved"]), key=f"s10_ok_{frame['id']}")
+    # The key carries the stored state: an approval made in another tab shows here instead of being undone by it.
+    key = f"s10_ok_{frame['id']}_{int(frame['approved'])}"
+    approved = st.toggle("Approved", value=bool(frame["approved"]), key=key)
     if approved != bool(frame["approved"]):
         if run_action(lambda: scene_frames.approve(studio, user.id, ref, frame["id"], approved), retry_key="s10_ok"):
             st.rerun()

@@ -33,6 +33,15 @@ if quote is None:
     st.stop()
 if not quote.lines:
     st.success("Every shot of this scene has a clip rendered or rendering.", icon=":material/check_circle:")
+    if not session.view().locked:  # the frames were locked again since: the review waits for this page's word
+        st.info("The frames were locked again after the clips were confirmed. Nothing new needs rendering: confirm "
+                "that to review the clips.", icon=":material/sync_problem:")
+        if st.button("Confirm · nothing to render, $0.00", type="primary", key="s11_nothing",
+                     icon=":material/check:"):
+            if run_action(lambda: scene_clips.confirm_render(studio, user.id, ref, quote.key),
+                          retry_key="s11_nothing") is not None:
+                st.switch_page(stage(12).page)
+        st.stop()
     st.page_link(stage(12).page, label=f"Go to Stage {stage(12).label}", icon=stage(12).icon)
     st.stop()
 

@@ -11,6 +11,7 @@ from core.film.statuses import CLIP_IN_FLIGHT, ClipStatus, SceneStatus
 from core.production import clips as scene_clips
 from core.story.projects import project_overview
 from pages.ui import session as common
+from pages.ui.farm_panel import farm_panel
 from pages.ui.film_panel import film_panel
 from pages.ui.scene_session import SceneSession, choose_scene
 from pages.ui.stage_frame import engine_caption, run_action
@@ -52,7 +53,9 @@ def clip_card(row: dict) -> None:
             if run_action(lambda: scene_clips.retry_clip(studio, user.id, ref, clip["id"]), retry_key="s12_retry"):
                 st.rerun()
     elif clip["status"] == ClipStatus.COMPLETE:
-        approved = st.toggle("Approved", value=bool(clip["approved"]), key=f"s12_ok_{clip['id']}")
+        # The key carries the stored state: an approval made in another tab shows here instead of being undone by it.
+        key = f"s12_ok_{clip['id']}_{int(clip['approved'])}"
+        approved = st.toggle("Approved", value=bool(clip["approved"]), key=key)
         if approved != bool(clip["approved"]):
             if run_action(lambda: scene_clips.approve_clip(studio, user.id, ref, clip["id"], approved),
                           retry_key="s12_ok"):
@@ -90,4 +93,5 @@ if session.view().scene["status"] == SceneStatus.VIDEO_COMPLETE:
     st.success("Every clip of this scene is approved: the scene is finished.", icon=":material/check_circle:")
 
 overview = project_overview(studio.db, user.id, project.project_id)
+farm_panel(studio, user, project, key="s12_farm", scene=ref.scene_id)
 film_panel(studio, user, project, overview["project"]["title"], key="s12_film")

@@ -147,6 +147,9 @@ def test_a_worker_killed_mid_render_loses_nothing_and_the_clip_is_charged_once(s
     held = rows(studio, user.id, "SELECT status FROM cost_ledger WHERE stage_number = 12")
     assert sorted(r["status"] for r in held) == ["reserved"] * len(queued)  # still held: nothing lost, nothing paid
     monkeypatch.setattr(OfflineVideoProvider, "render_clip", original)
+    from core.runtime.recovery import reap
+
+    assert reap(studio, grace=0) == [queued[0]["id"]]  # its worker is gone: queued again at once
     for job in queued:
         jobs.run(studio, job["id"], user.id)
     settled = rows(studio, user.id, "SELECT credits, status FROM cost_ledger WHERE stage_number = 12")

@@ -41,6 +41,7 @@ A_ROWS = {
     "scene_stage_versions": ("INSERT INTO scene_stage_versions (branch_id, scene_id, stage_number, version, content) "
                              "VALUES ({branches}, {scenes}, 7, 1, '{{}}')"),
     "film_cuts": "INSERT INTO film_cuts (branch_id) VALUES ({branches})",
+    "renders": "INSERT INTO renders (project_id, branch_id, scope) VALUES ({projects}, {branches}, 'film')",
 }
 
 # A change B tries on every row of a table; each would be accepted if the rows were B's own.
@@ -61,6 +62,7 @@ B_UPDATES = {
     "budget_changes": "new_budget = 0",
     "scene_stage_versions": "regeneration_guidance = 'stolen'",
     "film_cuts": "error = 'stolen'",
+    "renders": "status = 'cancelled'",
 }
 
 _LEDGER = ("INSERT INTO cost_ledger (project_id, {column}provider, model, unit, units, unit_price, credits, "
@@ -184,6 +186,14 @@ B_INTRUSIONS = {
         "on A's branch": "INSERT INTO film_cuts (branch_id) VALUES ({branches})",
         "moved to A's branch": "UPDATE film_cuts SET branch_id = {branches} WHERE id = {b_film_cuts}",
         "made by A": "INSERT INTO film_cuts (branch_id, created_by) VALUES ({b_branches}, {user_a})",
+    },
+    "renders": {
+        "of A's project": "INSERT INTO renders (project_id, branch_id, scope) VALUES ({projects}, {branches}, 'film')",
+        "on A's branch": "INSERT INTO renders (project_id, branch_id, scope) VALUES ({b_projects}, {branches}, 'film')",
+        "made by A": "INSERT INTO renders (project_id, branch_id, scope, created_by) "
+                     "VALUES ({b_projects}, {b_branches}, 'film', {user_a})",
+        "a job of it": "INSERT INTO generation_jobs (project_id, kind, render_id) "
+                       "VALUES ({b_projects}, 'worker_check', {renders})",
     },
 }
 INTRUSIONS = [

@@ -12,6 +12,7 @@ from core.runtime import processes
 from core.runtime.jobs import recover_abandoned
 from core.runtime.settings import load_settings
 from workers import context
+from workers.watch import Watch
 
 
 class StudioWorker(SimpleWorker):
@@ -25,6 +26,14 @@ class StudioWorker(SimpleWorker):
         except StopRequested:
             self.teardown()  # unregister: a stop during start-up is a warm shutdown too
             raise
+        self.watch = Watch(context.studio(), self.name)
+        self.watch.start()  # heartbeats, and taking up the jobs of workers that died
+
+    def teardown(self) -> None:
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.stop()
+        super().teardown()
 
 
 def main(argv: list[str] | None = None) -> int:

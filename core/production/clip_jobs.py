@@ -18,6 +18,7 @@ from core.production.clips import ANIMATIC, clip_estimator, clip_order
 from core.providers.base import ClipResult
 from core.providers.offline_video import OfflineVideoProvider
 from core.runtime.studio import Studio
+from db import jobs as job_rows
 from db import shots as shot_rows
 from db import videos as video_rows
 from stages.clips import clip_request
@@ -40,6 +41,10 @@ def render_clip_job(studio: Studio, user_id: UUID, job: dict) -> dict:
         if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
             video_rows.complete(conn, clip["id"], held["result_key"], held["credits"], clip["used_end_frame"] is not False)
             return {"clip_id": str(clip["id"]), "media_key": held["result_key"], "served_from_storage": True}
+        if job_rows.is_cancelled(conn, job["id"]) and clip["operation_name"] is None:
+            release(conn, clip["ledger_key"])  # cancelled before it was sent: nothing rendered, nothing charged
+            video_rows.set_state(conn, clip["id"], ClipStatus.CANCELLED, error="Cancelled before it rendered.")
+            return {"clip_id": str(clip["id"]), "cancelled": True}
         video_rows.set_state(conn, clip["id"], ClipStatus.RENDERING)
     try:
         result = _render(studio, user_id, clip, order)
@@ -77,6 +82,7 @@ def _render(studio: Studio, user_id: UUID, clip: dict, order) -> ClipResult:
 def _submit(studio: Studio, user_id: UUID, clip: dict, order, provider, with_end: bool) -> tuple[str, bool]:
     """Submit the clip and name its operation on the row at once (its own transaction)."""
     try:
+        studio.limits.wait_for_turn(clip["model"])  # Veo's requests a minute, shared by every worker
         name = provider.submit(clip_request(order, with_end_frame=with_end), with_end_frame=with_end)
     except EndFrameUnsupported:
         if not with_end:

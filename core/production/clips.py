@@ -129,18 +129,31 @@ def _latest_clips(conn: psycopg.Connection, ref: SceneRef) -> dict[UUID, dict]:
 def confirm_render(studio: Studio, user_id: UUID, ref: SceneRef, quote_key: str, *, offline: bool = False,
                    inline: bool = False) -> list[dict]:
     """Queue the scene's clips at the price the creator confirmed (`quote_key`); refused (EditConflict) when the
-    price changed since, BudgetExceeded when the budget can't hold it. Each clip's charge is held as it is queued."""
+    price changed since, BudgetExceeded when the budget can't hold it. Each clip's charge is held as it is queued.
+    With nothing left to render it confirms nothing, so an out-of-date confirmation doesn't shut the review."""
     with work(studio, user_id) as conn:
         versions.require_open(conn, ref, CONFIRM)
         shown = _quote(conn, studio, ref, offline)
         if shown.key != quote_key:
             raise EditConflict("The price changed since you looked (the shots or prices changed); review it again.")
         if not shown.lines:
-            raise StageIncomplete("Every shot of this scene has a clip rendered or rendering already.")
+            return _confirm_nothing(conn, ref, shown)
         _record_confirmation(conn, ref, shown)
         queued = [_hold_and_queue(conn, studio, ref, line, shown.model, guidance="", seed=None)
                   for line in shown.lines]
     return _dispatch(studio, user_id, ref, queued, inline)
+
+
+def _confirm_nothing(conn: psycopg.Connection, ref: SceneRef, shown: Quote) -> list[dict]:
+    """Nothing left to render, yet the confirmation went out of date (the frames were locked again unchanged): a
+    confirmation of nothing ($0) opens the review again, and the review's lock holds again if every clip still is
+    approved. Refused (StageIncomplete) when the confirmation holds already."""
+    latest = version_rows.latest(conn, ref.scene_id, CONFIRM)
+    if latest is not None and latest["status"] == StageStatus.LOCKED:
+        raise StageIncomplete("Every shot of this scene has a clip rendered or rendering already.")
+    _record_confirmation(conn, ref, shown)
+    _review_state(conn, ref)
+    return []
 
 
 def _record_confirmation(conn: psycopg.Connection, ref: SceneRef, shown: Quote) -> None:
@@ -158,8 +171,11 @@ def _record_confirmation(conn: psycopg.Connection, ref: SceneRef, shown: Quote) 
 
 
 def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, line: QuoteLine, model: str,
-                    guidance: str, seed: int | None) -> dict:
-    """One clip: its request, its charge held in the ledger under the request's identity, its `videos` row."""
+                    guidance: str, seed: int | None, *, hold: str | None = None, job_id: UUID | None = None) -> dict:
+    """One clip: its request, its charge held in the ledger under the request's identity (taking over a render's
+    `hold` for it, in the same transaction), its `videos` row."""
+    if hold:
+        release(conn, hold)
     shot = shot_rows.get_shot(conn, line.shot)
     order = clip_order(conn, studio, shot, model, guidance=guidance,
                        seed=seed if seed is not None else _default_seed(shot))
@@ -170,12 +186,20 @@ def _hold_and_queue(conn: psycopg.Connection, studio: Studio, ref: SceneRef, lin
         "shot_id": shot["id"], "start_frame_id": _frame(conn, shot, "start")["id"],
         "end_frame_id": (_frame(conn, shot, "end") or {}).get("id") if order.last_key else None,
         "video_prompt": order.prompt, "provider": model.partition(":")[0], "model": model, "seconds": shot["duration"],
-        "seed": order.seed, "guidance": guidance or None, "ledger_key": key})
+        "seed": order.seed, "guidance": guidance or None, "ledger_key": key, "job_id": job_id})
+
+
+def queue_for_job(conn: psycopg.Connection, studio: Studio, ref: SceneRef, shot_id: UUID, model: str, hold: str,
+                  job_id: UUID) -> dict:
+    """A render's clip, made when its frames are there: the `videos` row, the render's hold become its charge."""
+    shot = _live_shot(conn, ref, shot_id)
+    line = QuoteLine(shot["id"], shot["shot_id"], shot["duration"], ZERO, ZERO, ZERO)
+    return _hold_and_queue(conn, studio, ref, line, model, guidance="", seed=None, hold=hold, job_id=job_id)
 
 
 def _dispatch(studio: Studio, user_id: UUID, ref: SceneRef, clips: list[dict], inline: bool) -> list[dict]:
-    fields = [{"branch_id": ref.branch_id, "target_id": clip["id"], "payload": {"scene_id": str(ref.scene_id)}}
-              for clip in clips]
+    fields = [{"branch_id": ref.branch_id, "target_id": clip["id"],
+               "payload": {"scene_id": str(ref.scene_id), "limit": clip["model"]}} for clip in clips]
     if inline:
         recorded = [jobs.record(studio, user_id, ref.project_id, CLIP, **f) for f in fields]
         return [{**job, **jobs.run(studio, job["id"], user_id)} for job in recorded]
@@ -249,7 +273,7 @@ def _review_state(conn: psycopg.Connection, ref: SceneRef) -> None:
     if done:
         content = {"clips": [{"shot_id": s["shot_id"], "clip_id": str(latest[s["id"]]["id"]),
                               "media_key": latest[s["id"]]["video_url"]} for s in shots]}
-        if current is None or current["content"] != content:
+        if current is None or current["content"] != content or current["status"] != StageStatus.LOCKED:
             row = versions.save_version(conn, ref, STAGE, content, current["version"] if current else 0)
             version_rows.set_status(conn, row["id"], StageStatus.LOCKED)
     elif current is not None and current["status"] == StageStatus.LOCKED:

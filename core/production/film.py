@@ -84,7 +84,7 @@ def assemble(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UUID, *
 def render_film_job(studio: Studio, user_id: UUID, job: dict) -> dict:
     """Assemble one film cut from its parts: clips re-encoded at one size, stills held and labelled."""
     with studio.db.as_user(user_id) as conn:
-        cut = cut_rows.get_cut(conn, job["target_id"])
+        cut = cut_rows.get_cut(conn, job["target_id"]) if job["target_id"] else _new_cut(conn, job)
         if cut is None:
             raise NotFound("That film cut was deleted before it was assembled.")
         cut_rows.set_state(conn, cut["id"], CutStatus.RENDERING)
@@ -99,6 +99,14 @@ def render_film_job(studio: Studio, user_id: UUID, job: dict) -> dict:
     with studio.db.as_user(user_id) as conn:
         cut_rows.complete(conn, cut["id"], media_key, seconds)
     return {"cut_id": str(cut["id"]), "media_key": media_key, "seconds": seconds, "parts": len(cut["parts"])}
+
+
+def _new_cut(conn: psycopg.Connection, job: dict) -> dict:
+    """A render's film: its parts as they stand when every clip it waited on is done."""
+    parts, missing = film_parts(conn, job["branch_id"])
+    target = stage_rows.latest(conn, job["branch_id"], 1)["content"]["target_length_max"]
+    dissolve = Decimal(str((job.get("payload") or {}).get("dissolve", 0)))
+    return cut_rows.insert_cut(conn, job["branch_id"], parts, missing, dissolve, target)
 
 
 def _film_part(studio: Studio, part: dict) -> FilmPart:

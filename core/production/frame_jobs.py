@@ -13,12 +13,13 @@ from uuid import UUID
 import psycopg
 
 from core.costs.ledger import ChargedTo, is_paid, release, reserve, settle
-from core.errors import NotFound
+from core.errors import NotFound, StageIncomplete
 from core.production.context import STYLE_STAGE, SceneRef, live_scene
 from core.production.frames import STAGE, frames_estimate, prior_slot, slots
 from core.runtime.engines import model_key
 from core.runtime.studio import Studio
 from db import frames as frame_rows
+from db import jobs as job_rows
 from db import instances as instance_rows
 from db import scenes as scene_rows
 from db import shots as shot_rows
@@ -27,6 +28,8 @@ from stages.clips import animatic_size
 from stages.frames import SIZES, FrameOrder, draw_frame, frame_prompt, frame_subject
 
 GONE = "The shot list changed before this frame was drawn; queue the scene's frames again."
+PRIOR_MISSING = ("This frame continues from {prior}, which wasn't drawn. Draw the missing frames again: they are drawn "
+                 "in order, each from the one before it.")
 
 
 def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
@@ -35,12 +38,18 @@ def render_frame_job(studio: Studio, user_id: UUID, job: dict) -> dict:
     with studio.db.as_user(user_id) as conn:
         order, shot, prior = _order(conn, studio, job)
         key = f"frame:{job['project_id']}:{order.identity[:32]}"
+        if (job.get("payload") or {}).get("hold"):
+            release(conn, job["payload"]["hold"])  # a render's hold becomes this frame's charge, in one transaction
         held = reserve(conn, job["project_id"], frames_estimate(studio, 1), key=key,
                        charged_to=ChargedTo(job["branch_id"], STAGE, shot["scene_id"], shot["id"]))
         if is_paid(held) and held["result_key"] and studio.media.exists(held["result_key"]):
             row = _record(conn, order, shot, prior, held["result_key"], held["model"], "served", held["credits"], job)
             return {"frame_id": str(row["id"]), "image_key": held["result_key"], "served_from_storage": True}
+        if job_rows.is_cancelled(conn, job["id"]):  # cancelled while it waited: nothing drawn, nothing charged
+            release(conn, key)
+            return {"cancelled": True}
     try:
+        studio.limits.wait_for_turn(order.model)  # the model's requests a minute, shared by every worker
         draft = draw_frame(order, engines.image)
         image_key = studio.media.put(draft.png, ".png")
         charge = engines.charge("image", draft.provider, draft.model, draft.usage, "frames")
@@ -107,7 +116,10 @@ def _prior_frame(conn: psycopg.Connection, scene: dict, ordered: list, slot) -> 
     """The frame before this one: in the scene, or the previous scene's last frame for the scene's first."""
     before = prior_slot(ordered, slot)
     if before is not None:
-        return frame_rows.live_frame(conn, *before.key)
+        frame = frame_rows.live_frame(conn, *before.key)
+        if frame is None:  # its prior frame's job failed: drawn now, it would silently lose the continuity
+            raise StageIncomplete(PRIOR_MISSING.format(prior=before.label))
+        return frame
     earlier = [s for s in scene_rows.branch_scenes(conn, scene["branch_id"]) if s["scene_number"] < scene["scene_number"]]
     return frame_rows.last_frame(conn, earlier[-1]["id"]) if earlier else None
 

@@ -29,6 +29,7 @@ from core.pipeline import Item, followers, producer_of, stage
 from core.production import versions
 from core.production.context import SceneRef
 from core.runtime import jobs
+from core.runtime.engines import model_key
 from core.runtime.studio import Studio
 from core.runtime.work import work
 from db import frames as frame_rows
@@ -141,8 +142,7 @@ def _waits(conn: psycopg.Connection, ref: SceneRef, ordered: list[Slot], wanted:
     waits = {}
     for slot in wanted:
         prior = prior_slot(ordered, slot)
-        job = in_flight.get(prior.key) if prior else _previous_scene_job(conn, ref)
-        waits[slot.key] = job["rq_job_id"] if job and job.get("rq_job_id") else None
+        waits[slot.key] = in_flight.get(prior.key) if prior else _previous_scene_job(conn, ref)
     return waits
 
 
@@ -159,18 +159,24 @@ def _enqueue(studio: Studio, user_id: UUID, ref: SceneRef, ordered: list[Slot], 
              guidance: str, redraw: bool, inline: bool) -> list[dict]:
     queued: dict[tuple[UUID, str], dict] = {}
     for slot in wanted:
-        fields = {"branch_id": ref.branch_id, "target_id": slot.shot["id"], "payload": {
-            "frame_type": slot.frame_type, "scene_id": str(ref.scene_id), "guidance": guidance.strip(),
-            "seed": secrets.randbelow(2**31) if redraw else default_seed(slot.shot, slot.frame_type)}}
+        fields = {"branch_id": ref.branch_id, "target_id": slot.shot["id"],
+                  "payload": frame_payload(studio, slot, ref.scene_id, guidance, redraw)}
         if inline:
             row = jobs.record(studio, user_id, ref.project_id, FRAME, **fields)
             queued[slot.key] = {**row, **jobs.run(studio, row["id"], user_id)}
             continue
         prior = prior_slot(ordered, slot)
-        after = queued[prior.key]["rq_job_id"] if prior and prior.key in queued else waits.get(slot.key)
-        queued[slot.key] = jobs.enqueue(studio, user_id, ref.project_id, FRAME, depends_on=[after] if after else None,
+        after = queued[prior.key] if prior and prior.key in queued else waits.get(slot.key)
+        queued[slot.key] = jobs.enqueue(studio, user_id, ref.project_id, FRAME, after=[after] if after else (),
                                         **fields)
     return list(queued.values())
+
+
+def frame_payload(studio: Studio, slot: Slot, scene_id: UUID, guidance: str = "", redraw: bool = False) -> dict:
+    """What a frame job draws: which frame, with what direction and seed, under which model's limits."""
+    return {"frame_type": slot.frame_type, "scene_id": str(scene_id), "guidance": guidance.strip(),
+            "seed": secrets.randbelow(2**31) if redraw else default_seed(slot.shot, slot.frame_type),
+            "limit": model_key(studio.engines.image.name, studio.engines.image.model)}
 
 
 def _regenerating(conn: psycopg.Connection, ref: SceneRef, studio: Studio, ordered: list[Slot], slot: Slot,
@@ -225,9 +231,11 @@ class BoardSlot:
         if self.job and self.job["status"] in UNFINISHED:
             return "drawing" if self.job["status"] == JobStatus.RUNNING else (
                 f"waiting for {self.waits_for}" if self.waits_for else "queued")
-        if self.job and self.job["status"] == JobStatus.FAILED and (self.frame is None or
-                                                                   self.job["created_at"] > self.frame["created_at"]):
+        newer = self.frame is None or (self.job and self.job["created_at"] > self.frame["created_at"])
+        if self.job and self.job["status"] == JobStatus.FAILED and newer:
             return "failed"
+        if self.job and self.job["status"] == JobStatus.CANCELLED and newer:
+            return "not made"
         if self.frame is None:
             return "not drawn"
         return "approved" if self.frame["approved"] else "to review"

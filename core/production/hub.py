@@ -1,6 +1,6 @@
 """Stage 6, the script hub: every scene of the branch with its production status in plain words, its shots and
 runtime, what it has cost and what finishing it will cost, its continuity warnings and its next step; and the
-whole film's progress. Four queries whatever the film's size."""
+whole film's progress. Three queries whatever the film's size."""
 
 from __future__ import annotations
 
@@ -81,11 +81,32 @@ def script_hub(studio: Studio, user_id: UUID, project_id: UUID, branch_id: UUID)
         if context is None or context["branch_id"] is None:
             raise NotFound("That project or branch doesn't exist or isn't yours.")
         rows = hub_rows.hub_scenes(conn, branch_id)
-        spend = hub_rows.scene_spend(conn, branch_id)
         shots = cost_views.shot_progress(conn, branch_id)
-    costs = _costs(context, shots, studio.engines.estimator)
-    return Hub(tuple(_scene(row, spend.get(row["id"]), costs.get(row["scene_number"])) for row in rows),
+    costs, counts = _costs(context, shots, studio.engines.estimator), _shot_counts(shots)
+    return Hub(tuple(_scene(row, counts.get(row["id"], _NO_SHOTS), costs.get(row["scene_number"])) for row in rows),
                context["target_length_min"] or 0, context["target_length_max"] or 0)
+
+
+@dataclass(frozen=True)
+class _ShotCount:
+    shots: int = 0
+    seconds: int = 0
+    invalidated: int = 0
+
+
+_NO_SHOTS = _ShotCount()
+
+
+def _shot_counts(shots: list[dict]) -> dict[UUID, _ShotCount]:
+    """Each scene's live shots, their seconds and how many were invalidated, from the shot progress rows."""
+    tallies: dict[UUID, list[int]] = {}
+    for row in shots:
+        if row["shot_id"] is not None:  # a scene without shots is one row without a shot
+            tally = tallies.setdefault(row["scene_id"], [0, 0, 0])
+            tally[0] += 1
+            tally[1] += row["duration"]
+            tally[2] += row["shot_invalidated"]
+    return {scene: _ShotCount(*tally) for scene, tally in tallies.items()}
 
 
 def _costs(context: dict, shots: list[dict], estimator: Estimator) -> dict[int, tuple[Decimal, Decimal]]:
@@ -95,23 +116,23 @@ def _costs(context: dict, shots: list[dict], estimator: Estimator) -> dict[int, 
     return {number: (e.total, e.total + e.shadow_total) for number, e in estimates.items()}
 
 
-def _scene(row: dict, spend: dict | None, cost: tuple[Decimal, Decimal] | None) -> HubScene:
+def _scene(row: dict, shots: _ShotCount, cost: tuple[Decimal, Decimal] | None) -> HubScene:
     stages = {int(k): v for k, v in (row["stages"] or {}).items()}
     status = SceneStatus(row["status"])
     return HubScene(row["id"], row["scene_number"], row["slug"], row["excerpt"] + ("…" if row["excerpt_cut"] else ""),
-                    status, row["shots"], row["seconds"], (spend or {}).get("credits") or ZERO,
-                    (spend or {}).get("shadow_credits") or ZERO, (cost or (ZERO, ZERO))[0], (cost or (ZERO, ZERO))[1],
-                    _warnings(status, stages, row), _next_stage(status, stages))
+                    status, shots.shots, shots.seconds, row["credits"] or ZERO, row["shadow_credits"] or ZERO,
+                    (cost or (ZERO, ZERO))[0], (cost or (ZERO, ZERO))[1],
+                    _warnings(status, stages, shots.invalidated), _next_stage(status, stages))
 
 
-def _warnings(status: SceneStatus, stages: dict[int, str], row: dict) -> tuple[str, ...]:
+def _warnings(status: SceneStatus, stages: dict[int, str], invalidated_shots: int) -> tuple[str, ...]:
     found = []
     if status is SceneStatus.CONTINUITY_BROKEN:
         found.append("An earlier scene's end state changed: its carried tags may no longer hold here.")
     outdated = [n for n, s in sorted(stages.items()) if s == StageStatus.OUTDATED]
     found += [f"Stage {n} is out of date with an earlier stage of this scene." for n in outdated]
-    if row["invalidated_shots"]:
-        found.append(f"{row['invalidated_shots']} shot(s) were invalidated by a change above.")
+    if invalidated_shots:
+        found.append(f"{invalidated_shots} shot(s) were invalidated by a change above.")
     return tuple(found)
 
 

@@ -137,6 +137,12 @@ class Settings(BaseSettings):
         120.0, gt=0, alias="AIUTEUR_PROVIDER_TIMEOUT", description="Seconds one provider HTTP request may take."
     )
 
+    provider_limits: str = Field(
+        "google:veo-*=4/10, google:gemini-*image*=8/60, openai:gpt-image-*=4/50",
+        alias="AIUTEUR_PROVIDER_LIMITS",
+        description="Per model, jobs calling it at once across every worker / requests a minute: "
+        "'provider:model-pattern=4/10, …' (either number may be left out).",
+    )
     price_book: Path | None = Field(
         None, alias="AIUTEUR_PRICE_BOOK", description="A price book JSON file to use instead of core/costs/price_book.json."
     )

@@ -16,6 +16,7 @@ from rq import Queue, Worker
 from core.errors import ServiceUnavailable
 from core.pipeline import owned_rows
 from core.runtime.engines import Engines, build_engines
+from core.runtime.limits import ProviderLimits, parse_limits
 from core.runtime.media import MediaStore
 from core.runtime.settings import REPO_ROOT, Settings, redact
 from db import embedded, migrate
@@ -36,6 +37,11 @@ class Studio:
     def engines(self) -> Engines:
         """Text and image providers, price book and estimator, chosen once from settings."""
         return build_engines(self.settings)
+
+    @cached_property
+    def limits(self) -> ProviderLimits:
+        """Each model's limits (concurrency across workers, requests a minute), kept in the studio's Redis."""
+        return ProviderLimits(self.redis, parse_limits(self.settings.provider_limits))
 
     @cached_property
     def media(self) -> MediaStore:
