@@ -47,6 +47,8 @@ The ferry's horn answers from the fog.
 SCENE = "Scene 1 · EXT. HARBOUR WALL - DAWN"
 SHOTS = ("1A", "1B", "1C")
 FRAMES = ("1A start", "1A end", "1B start", "1C start")
+LOADED = """() => [...document.querySelectorAll("img")].every(i => i.complete)
+             && [...document.querySelectorAll("video")].every(v => v.readyState >= 1)"""
 WAIT = 90_000  # ms: a render on a machine shared with other test runs
 
 
@@ -92,16 +94,21 @@ def worker(studio, tmp_path):
     print(held.log.read_text() if held.log.exists() else "(the worker never started)")
 
 
-def toggle_each(page, count: int, label: str = "Approved") -> None:
-    """Switch on `count` toggles named `label`, one at a time (each is a rerun that redraws the board)."""
+def approve_each(page, count: int, counted: str) -> None:
+    """Switch on each "Approved" toggle in turn, as a creator does: each once the page has settled and its pictures
+    and players have loaded (a player that loads moves what is under it, and a click would land beside its toggle),
+    the next once the page counts the last (`counted` is the progress text with a {} for how many)."""
     from playwright.sync_api import expect
 
-    expect(page.get_by_role("switch", name=label)).to_have_count(count, timeout=30_000)
-    for done in range(count):
-        off = page.get_by_role("switch", name=label, checked=False)
-        page.get_by_test_id("stCheckbox").filter(has=off).first.click()  # the toggle's label: its input is hidden
-        expect(page.get_by_role("switch", name=label, checked=True)).to_have_count(done + 1, timeout=30_000)
+    expect(page.get_by_role("switch", name="Approved")).to_have_count(count, timeout=30_000)
+    for done in range(1, count + 1):
         settle(page)
+        page.wait_for_function(LOADED, timeout=30_000)
+        off = page.get_by_role("switch", name="Approved", checked=False)
+        page.get_by_test_id("stCheckbox").filter(has=off).first.click()  # the toggle's label: its input is hidden
+        expect(page.get_by_text(counted.format(done))).to_be_visible(timeout=30_000)
+    settle(page)
+    expect(page.get_by_role("switch", name="Approved", checked=True)).to_have_count(count)
 
 
 def playing_film(page) -> dict:
@@ -145,10 +152,11 @@ def draw_approve_and_lock_frames(page, worker: Worker, folder: Path) -> None:
     for label in FRAMES:
         expect(page.get_by_text(f"{label} · to review")).to_be_visible()
     expect(page.get_by_test_id("stImage")).to_have_count(4)
-    toggle_each(page, 4)
+    approve_each(page, 4, "{} of 4 frames approved")
     expect(page.get_by_text("4 of 4 frames approved · 4 drawn")).to_be_visible()
     snap(page, folder, "04_frames_approved")
     page.get_by_role("button", name="Lock the frames").click()
+    expect(page.get_by_text("Locked the frames. The scene is ready for its clips.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Frames locked (version 1). Next: confirm the cost of the clips.")).to_be_visible(
         timeout=30_000)
     expect(page.get_by_role("combobox", name="Scene")).to_have_value(f"{SCENE} — frames locked")  # not stale
@@ -188,7 +196,7 @@ def review_the_clips(page, folder: Path, shots: list[dict]) -> None:
     for player in page.get_by_test_id("stVideo").element_handles():
         page.wait_for_function("v => v.readyState >= 2", arg=player, timeout=30_000)
     snap(page, folder, "08_clips_complete")
-    toggle_each(page, 3)
+    approve_each(page, 3, "{} of 3 clips approved")
     expect(page.get_by_text("Every clip of this scene is approved: the scene is finished.")).to_be_visible(
         timeout=30_000)
     expect(page.get_by_text("3 of 3 clips approved")).to_be_visible()
