@@ -32,7 +32,7 @@ server, screenshots = phase_b_journey.server, phase_b_journey.screenshots  # its
 pytestmark = [pytest.mark.slow, pytest.mark.worker,
               pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")]
 
-# One scene, three shots: Iris runs with an end frame (she reaches the edge), her line, the ferry's answer.
+# One scene, three shots: Iris runs (a moving shot: a start and an end frame), her line, the ferry's answer.
 LAST_FERRY = """Title: The Last Ferry
 
 EXT. HARBOUR WALL - DAWN
@@ -119,7 +119,7 @@ def playing_film(page) -> dict:
     video.evaluate("v => { v.muted = true; return v.play(); }")
     page.wait_for_function(f"v => !v.paused && v.currentTime > {ready['currentTime']} + 0.5", arg=video,
                            timeout=30_000)
-    return {**ready, "moved_to": video.evaluate("v => v.currentTime"), "src": video.evaluate("v => v.currentSrc")}
+    return {**ready, "moved_to": video.evaluate("v => v.currentTime")}
 
 
 def scene_ready_for_frames(studio, make_user) -> tuple:
