@@ -7,6 +7,7 @@
     python -m core fork PROJECT --from BRANCH --at-stage N --name NAME --why MESSAGE
     python -m core compare PROJECT BRANCH_A BRANCH_B [--json]
     python -m core cost PROJECT [--branch B] [--json]
+    python -m core farm PROJECT [--branch B] [--json]
 """
 
 from __future__ import annotations
@@ -195,6 +196,23 @@ def _cost(args: argparse.Namespace) -> int:
     return 0
 
 
+def _farm(args: argparse.Namespace) -> int:
+    """What is rendering on a branch: jobs by state per scene, the workers and what each runs, throughput, ETA."""
+    from core.production.farm_view import farm_view
+    from core.story.projects import find_branch
+
+    studio, user, project = _project_and_user(args)
+    branch = find_branch(studio.db, user.id, project["id"], args.branch) if args.branch else None
+    view = farm_view(studio, user.id, branch["id"] if branch else project["active_branch_id"])
+    eta = f", about {view.eta_seconds / 60:.1f} min left" if view.eta_seconds else ""
+    lines = [f"{view.remaining} job(s) left, {view.per_minute:.1f} done a minute{eta}"]
+    lines += [f"scene {n or 'film'}: " + ", ".join(f"{count} {state}" for state, count in states.items())
+              for n, states in view.scenes.items()]
+    lines += [f"worker {w.name}: {w.state}" + (f" ({w.doing})" if w.doing else "") for w in view.workers]
+    _print(view.as_json(), args.json, lines)
+    return 0
+
+
 def _project_command(commands, name: str, help_text: str, run) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text)
     command.add_argument("project", help="project id or exact title")
@@ -237,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("branch_a")
     compare.add_argument("branch_b")
     compare.add_argument("--json", action="store_true")
+    farm = _project_command(commands, "farm", "what is rendering: jobs per scene, workers, throughput, ETA", _farm)
+    farm.add_argument("--branch", help="branch name or id (default: the active branch)")
+    farm.add_argument("--json", action="store_true")
     further = _project_command(commands, "continue", "take an existing project further, up to stage N", _continue)
     further.add_argument("--through", type=int, required=True, choices=range(1, last + 1), metavar="N",
                          help=f"last stage (1-{last})")

@@ -19,7 +19,7 @@ from uuid import UUID
 import psycopg
 
 from core.costs.estimates import Estimate, ShotPlan
-from core.costs.ledger import ChargedTo, release, require_room, reserve
+from core.costs.ledger import ChargedTo, require_room, reserve
 from core.errors import EditConflict, NotFound, StageIncomplete
 from core.film.statuses import CLIP_IN_FLIGHT, ClipStatus, StageStatus
 from core.production import clips as scene_clips
@@ -226,11 +226,10 @@ def cancel_render(studio: Studio, user_id: UUID, render_id: UUID) -> int:
         if row is None:
             raise NotFound("That render doesn't exist or isn't yours.")
         waiting = [j for j in job_rows.render_jobs(conn, render_id) if j["status"] in UNFINISHED]
-    cancelled = jobs.cancel(studio, user_id, waiting, "Cancelled by the creator.")
+    cancelled = jobs.cancel(studio, user_id, waiting, "Cancelled by the creator.")  # their holds released with them
     with studio.db.as_user(user_id) as conn:
-        for job in job_rows.render_jobs(conn, render_id):
-            hold = (job["payload"] or {}).get("hold")
-            if hold and job["status"] == "cancelled":
-                release(conn, hold)
         render_rows.set_status(conn, render_id, "cancelled")
     return cancelled
+
+
+from core.production import farm_jobs, film  # noqa: E402,F401  (registers the farm's job kinds and the film's)

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Callable, Sequence
 from uuid import UUID
 
+from core.costs.ledger import release
 from core.errors import AiuteurError, NotFound
 from core.pipeline import job_handler, job_kinds
 from core.runtime.studio import Studio
@@ -58,7 +59,11 @@ def enqueue(studio: Studio, user_id: UUID, project_id: UUID, kind: str, *, after
 
 
 def submit(studio: Studio, row: dict, after: Sequence[dict] = (), *, attempt: str = "") -> dict:
-    """Put a recorded job on RQ (again, with `attempt`), after the RQ jobs of its unfinished dependencies."""
+    """Put a recorded job on RQ (again, with `attempt`), after the RQ jobs of its unfinished dependencies. A job that
+    goes on whatever its dependencies became (the film) waits off the queue instead: RQ would never start it after a
+    cancelled one; the last of them to end puts it on (`wake`)."""
+    if row["kind"] in ACCEPTS_FAILED_DEPENDENCIES and any(a.get("status") in UNFINISHED for a in after):
+        return row
     waits = [a["rq_job_id"] for a in after if a.get("rq_job_id") and a.get("status", JobStatus.QUEUED) in UNFINISHED]
     limit = (row.get("payload") or {}).get("limit")
     rq_job = studio.queue.enqueue(
@@ -102,8 +107,12 @@ def _perform(studio: Studio, user_id: UUID, job: dict) -> dict:
         _fail(studio, user_id, job, f"internal error: {type(exc).__name__}: {exc}")
         raise
     with studio.db.as_user(user_id) as conn:
-        if not job_rows.mark_finished(conn, job["id"], result):  # cancelled while it ran: what it made is kept
-            return {"status": JobStatus.CANCELLED, **result}
+        finished = job_rows.mark_finished(conn, job["id"], result)
+    wake(studio, user_id, job["id"])
+    if job.get("rq_job_id") and job["rq_job_id"] != f"gen-{job['id']}":  # queued again under a new RQ id:
+        resume_dependents(studio, user_id, job)  # what RQ held back on the old one goes on now
+    if not finished:  # cancelled while it ran: what it made is kept
+        return {"status": JobStatus.CANCELLED, **result}
     return {"status": JobStatus.SUCCEEDED, **result}
 
 
@@ -128,6 +137,7 @@ def handler_for(kind: str) -> Handler:
 def _fail(studio: Studio, user_id: UUID, job: dict, message: str) -> None:
     with studio.db.as_user(user_id) as conn:
         job_rows.mark_failed(conn, job["id"], message)
+        release_holds(conn, [job])
     release_dependents(studio, user_id, job["id"], f"the {_what(job)} it waits on failed")
 
 
@@ -139,6 +149,7 @@ def cancel(studio: Studio, user_id: UUID, rows: Sequence[dict], reason: str) -> 
 
     with studio.db.as_user(user_id) as conn:
         cancelled = job_rows.mark_cancelled(conn, [r["id"] for r in rows], reason)
+        release_holds(conn, cancelled)
     for row in cancelled:
         try:
             Job.fetch(row["rq_job_id"], connection=studio.redis).cancel()
@@ -146,6 +157,15 @@ def cancel(studio: Studio, user_id: UUID, rows: Sequence[dict], reason: str) -> 
             pass  # already gone, or running: it reads its cancelled row when it tries to finish
         release_dependents(studio, user_id, row["id"], f"the {_what(row)} it waits on was not made")
     return len(cancelled)
+
+
+def release_holds(conn, rows: Sequence[dict]) -> None:
+    """The price a job held for its work before it ran (a render's hold), released: nothing is charged for work
+    not done. A job that already turned its hold into its charge finds it released already."""
+    for row in rows:
+        hold = (row.get("payload") or {}).get("hold")
+        if hold:
+            release(conn, hold)
 
 
 def _what(row: dict) -> str:
@@ -161,11 +181,18 @@ def release_dependents(studio: Studio, user_id: UUID, job_id: UUID, why: str) ->
     blocked = [w for w in waiting if w["kind"] not in ACCEPTS_FAILED_DEPENDENCIES]
     if blocked:
         cancel(studio, user_id, blocked, f"Not made: {why}.")
-    for row in (w for w in waiting if w["kind"] in ACCEPTS_FAILED_DEPENDENCIES):
-        with studio.db.as_user(user_id) as conn:
-            held = [d for d in job_rows.get_jobs(conn, row["depends_on"]) if d["status"] in UNFINISHED]
-        if not held:
-            submit(studio, row, attempt=f"-go{row['attempts']}")
+    wake(studio, user_id, job_id)
+
+
+def wake(studio: Studio, user_id: UUID, job_id: UUID) -> None:
+    """A job ended: the jobs that go on whatever their dependencies became, and waited off the queue, go on it once
+    nothing they wait on is unfinished."""
+    with studio.db.as_user(user_id) as conn:
+        waiting = [w for w in job_rows.dependents(conn, job_id) if w["kind"] in ACCEPTS_FAILED_DEPENDENCIES]
+        ready = [w for w in waiting
+                 if not [d for d in job_rows.get_jobs(conn, w["depends_on"]) if d["status"] in UNFINISHED]]
+    for row in ready:
+        submit(studio, row, attempt=f"-go{row['attempts']}")
 
 
 def job(studio: Studio, user_id: UUID, job_id: UUID) -> dict | None:
@@ -183,4 +210,4 @@ def _worker_check(studio: Studio, user_id: UUID, job: dict) -> dict:
     return {"worker_host": socket.gethostname(), "worker_pid": os.getpid(), "project_title": project["title"]}
 
 
-from core.runtime.recovery import recover_abandoned  # noqa: E402,F401  (re-exported: workers call it from here)
+from core.runtime.recovery import recover_abandoned, resume_dependents  # noqa: E402,F401  (workers call them here)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,9 +46,11 @@ def parse_limits(text: str | None) -> dict[str, Limit]:
     """'pattern=C/R, …' -> {pattern: Limit}; ValueError names an entry it can't read."""
     limits = {}
     for entry in (e.strip() for e in (text or "").split(",") if e.strip()):
-        pattern, _, numbers = entry.partition("=")
+        pattern, equals, numbers = entry.partition("=")
         concurrency, _, per_minute = numbers.partition("/")
         try:
+            if not equals or not pattern.strip():
+                raise ValueError(entry)
             limits[pattern.strip()] = Limit(int(concurrency) if concurrency.strip() else None,
                                             int(per_minute) if per_minute.strip() else None)
         except ValueError:
@@ -80,7 +83,7 @@ class ProviderLimits:
         while per_minute:
             now = clock()
             wait = float(self._take(keys=[_KEY.format(model=model_key)],
-                                    args=[now, _WINDOW, per_minute, f"{now}:{id(self)}:{waited}"]))
+                                    args=[now, _WINDOW, per_minute, f"{now}:{uuid.uuid4().hex}"]))
             if wait <= 0:
                 break
             sleep(min(wait, _WINDOW))

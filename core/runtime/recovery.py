@@ -49,8 +49,16 @@ def recover_abandoned(studio: Studio) -> list[UUID]:
     """Queue again every unfinished job whose RQ job is gone or dead (a killed worker, a Redis that lost its data)."""
     with studio.db.as_service() as conn:
         candidates = job_rows.unfinished_jobs(conn)
-    lost = [row for row in candidates if not _on_queue(studio, row)]
+    open_ids = {row["id"] for row in candidates}
+    lost = [row for row in candidates if not _on_queue(studio, row) and not _waits_off_queue(row, open_ids)]
     return requeue(studio, lost)
+
+
+def _waits_off_queue(row: dict, unfinished: set) -> bool:
+    """A job that goes on whatever its dependencies became waits off the queue while any is unfinished."""
+    from core.runtime.jobs import ACCEPTS_FAILED_DEPENDENCIES
+
+    return row["kind"] in ACCEPTS_FAILED_DEPENDENCIES and bool(set(row["depends_on"] or ()) & unfinished)
 
 
 def requeue(studio: Studio, rows: Sequence[dict]) -> list[UUID]:
@@ -103,4 +111,45 @@ def _free_slot(studio: Studio, rq_job_id: str | None) -> None:
         if job.has_rate_limit:
             release_slot(job)
     except (NoSuchJobError, TypeError, ValueError):
+        pass
+
+
+def resume_dependents(studio: Studio, user_id, job: dict) -> list[UUID]:
+    """A job that was queued again (a dead worker's, a lost one's) has a new RQ id: the jobs RQ holds back waiting
+    on its old one would wait forever. Once it succeeds, those whose dependencies have all succeeded go on the queue."""
+    from core.runtime.jobs import ACCEPTS_FAILED_DEPENDENCIES, submit
+
+    with studio.db.as_user(user_id) as conn:
+        waiting = [w for w in job_rows.dependents(conn, job["id"]) if w["kind"] not in ACCEPTS_FAILED_DEPENDENCIES]
+        ready = [w for w in waiting
+                 if all(d["status"] == JobStatus.SUCCEEDED for d in job_rows.get_jobs(conn, w["depends_on"]))]
+    resumed = []
+    for row in ready:
+        if _waits_on_another(studio, row, job["rq_job_id"]):
+            _forget(studio, row["rq_job_id"])
+            submit(studio, row, attempt=f"-after{int(time.time() * 1000) % 100000}")
+            resumed.append(row["id"])
+    return resumed
+
+
+def _waits_on_another(studio: Studio, row: dict, rq_job_id: str | None) -> bool:
+    """Whether RQ holds the job back on an RQ job other than `rq_job_id` (or doesn't hold it at all)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        held = Job.fetch(row["rq_job_id"], connection=studio.redis)
+    except (NoSuchJobError, TypeError, ValueError):
+        return True
+    status = str(getattr(held.get_status(refresh=True), "value", ""))
+    return status == "deferred" and rq_job_id not in set(held._dependency_ids or ())
+
+
+def _forget(studio: Studio, rq_job_id: str | None) -> None:
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job
+
+    try:
+        Job.fetch(rq_job_id, connection=studio.redis).cancel()
+    except (NoSuchJobError, InvalidJobOperation, TypeError, ValueError):
         pass
