@@ -56,7 +56,7 @@ budget = quote.budget
 before.metric("Budget left before", "no cap" if budget.remaining is None else dollars(budget.remaining))
 total.metric("This scene's clips", dollars(quote.total),
              delta=f"{dollars(quote.shadow_total)} at online prices" if quote.shadow_total else None,
-             delta_color="off")
+             delta_color="off", delta_arrow="off")  # the online price beside it: no rise, so no up arrow
 after.metric("Budget left after", "no cap" if quote.remaining_after is None else dollars(quote.remaining_after))
 if not budget.fits:
     st.error(f"Over budget. {budget.message()} Raise the budget on the dashboard or the costs page, or render the "

@@ -36,8 +36,13 @@ def choose_scene(studio: Studio, user: User, ref: ProjectRef, *, key: str) -> Sc
         st.page_link(stage(5).page, label=f"Go to Stage {stage(5).label}", icon=stage(5).icon)
         st.stop()
     numbers = [s["scene_number"] for s in scenes]
-    wanted = st.session_state.get(SCENE_KEY) or _scene_in_url()
-    chosen = st.selectbox("Scene", numbers, index=numbers.index(wanted) if wanted in numbers else 0, key=key,
+    wanted = st.session_state.get(key)  # this picker's own value: the creator's pick on this page
+    if wanted not in numbers:
+        wanted = st.session_state.get(SCENE_KEY) or _scene_in_url()
+    # Set on every run, not passed as `index`: a keyed selectbox otherwise keeps showing the label it was first
+    # given, so the scene's status in it went stale as the scene moved on (streamlit/streamlit#13788).
+    st.session_state[key] = wanted if wanted in numbers else numbers[0]
+    chosen = st.selectbox("Scene", numbers, key=key,
                           format_func=lambda n: _label(next(s for s in scenes if s["scene_number"] == n)))
     st.session_state[SCENE_KEY] = chosen
     if st.query_params.get(SCENE_PARAM) != str(chosen):
