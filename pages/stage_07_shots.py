@@ -13,10 +13,9 @@ from core.pipeline import stage
 from core.production import shot_lists
 from core.production.downloads import file_name, shot_list_file
 from core.production.edits import scene_context
-from pages.ui import session as common
 from pages.ui.prose import escaped
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption, run_action
+from pages.ui.scene_session import open_scene_stage
+from pages.ui.stage_frame import run_action
 
 NUMBER = 7
 # What happens and what is said first: at a laptop's width the camera and cast columns would push the action off the
@@ -24,18 +23,8 @@ NUMBER = 7
 FIRST = ("shot_id", "order", "duration", "action", "dialogue")
 SHOWN = FIRST + tuple(c for c in COLUMNS if c not in FIRST)
 
-studio = common.studio()
-user = common.require_user()
-project = common.require_project()
-
-st.title("Stage 7 · Shot list")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s7_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s7")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
-session.rear_view_mirror()
+session = open_scene_stage(NUMBER)
+studio, user, ref = session.studio, session.user, session.ref
 
 view = session.view()
 seen = session.opened_version(view)

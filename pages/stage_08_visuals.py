@@ -14,27 +14,16 @@ from core.production import instances
 from core.production.edits import scene_context
 from core.runtime.jobs import JobStatus
 from db.jobs import UNFINISHED
-from pages.ui import session as common
 from pages.ui.prose import escaped
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption, run_action
+from pages.ui.scene_session import open_scene_stage
+from pages.ui.stage_frame import run_action
 
 NUMBER = 8
 COLUMNS = ["asset_id", "name", "asset_type", "inherited", "status_tags", "description_override", "carry_forward",
            "remove", "evidence", "manually_edited"]
 
-studio = common.studio()
-user = common.require_user()
-project = common.require_project()
-
-st.title("Stage 8 · Visual definition")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s8_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s8")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
-session.rear_view_mirror()
+session = open_scene_stage(NUMBER)
+studio, user, ref = session.studio, session.user, session.ref
 
 view = session.view()
 seen = session.opened_version(view)

@@ -12,26 +12,14 @@ from core.film.statuses import StageStatus
 from core.film.video_models import measure_prompt
 from core.production import prompts as scene_prompts
 from core.production.edits import scene_context
-from pages.ui import session as common
 from pages.ui.prose import escaped
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption
+from pages.ui.scene_session import open_scene_stage
 
 NUMBER = 9
 COLUMNS = ["shot_id", "frame_prompt", "video_prompt", "requires_end_frame", "manually_edited"]
 
-studio = common.studio()
-user = common.require_user()
-project = common.require_project()
-
-st.title("Stage 9 · Prompt segmentation")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s9_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s9")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
-session.rear_view_mirror()
+session = open_scene_stage(NUMBER)
+studio, user, ref = session.studio, session.user, session.ref
 
 view = session.view()
 seen = session.opened_version(view)

@@ -11,25 +11,14 @@ from core.costs.ledger import dollars
 from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.production import frames as scene_frames
-from pages.ui import session as common
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption, guarded_change, run_action
+from pages.ui.scene_session import open_scene_stage
+from pages.ui.stage_frame import guarded_change, run_action
 
 NUMBER = 10
 COLUMNS = 3
 
-studio = common.studio()
-user = common.require_user()
-project = common.require_project()
-
-st.title("Stage 10 · Frames")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s10_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s10")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
-session.rear_view_mirror()
+session = open_scene_stage(NUMBER, title="Frames")
+studio, user, ref = session.studio, session.user, session.ref
 
 view = session.view()
 board = scene_frames.frame_board(studio, user.id, ref)

@@ -10,23 +10,13 @@ import streamlit as st
 from core.costs.ledger import MONEY_FORMAT, dollars
 from core.pipeline import stage
 from core.production import clips as scene_clips
-from pages.ui import session as common
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption, run_action
+from pages.ui.scene_session import open_scene_stage
+from pages.ui.stage_frame import run_action
 
 NUMBER = 11
 
-studio = common.studio()
-user = common.require_user()
-project = common.require_project()
-
-st.title("Stage 11 · Confirmation")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s11_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s11")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
+session = open_scene_stage(NUMBER, mirror=False)
+studio, user, ref = session.studio, session.user, session.ref
 
 quote = run_action(lambda: scene_clips.quote(studio, user.id, ref), retry_key="s11_quote")
 if quote is None:

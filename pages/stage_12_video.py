@@ -13,22 +13,14 @@ from core.story.projects import project_overview
 from pages.ui import session as common
 from pages.ui.farm_panel import farm_panel
 from pages.ui.film_panel import film_panel
-from pages.ui.scene_session import SceneSession, choose_scene
-from pages.ui.stage_frame import engine_caption, run_action
+from pages.ui.scene_session import open_scene_stage
+from pages.ui.stage_frame import run_action
 
 NUMBER = 12
 
-studio = common.studio()
-user = common.require_user()
+session = open_scene_stage(NUMBER, mirror=False)
+studio, user, ref = session.studio, session.user, session.ref
 project = common.require_project()
-
-st.title("Stage 12 · Video review")
-engine_caption(studio)
-ref = choose_scene(studio, user, project, key="s12_scene")
-session = SceneSession(studio, user, ref, NUMBER, prefix="s12")
-session.require_open()
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
 
 board = scene_clips.clip_board(studio, user.id, ref)
 in_flight = any(row["clip"] and row["clip"]["status"] in CLIP_IN_FLIGHT for row in board)

@@ -20,7 +20,7 @@ from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
 from pages.ui.prose import escaped
-from pages.ui.stage_frame import estimate_caption, guarded_change, run_action
+from pages.ui.stage_frame import engine_caption, estimate_caption, guarded_change, run_action
 from pages.ui.versions_panel import versions_panel
 
 SCENE_KEY = "scene_number"  # the scene in focus, by number: it survives a fork and a new scene version
@@ -63,6 +63,26 @@ def _label(scene: dict) -> str:
 
 def focus_scene(number: int) -> None:
     st.session_state[SCENE_KEY] = number
+
+
+def open_scene_stage(number: int, *, title: str | None = None, mirror: bool = True) -> SceneSession:
+    """The head of every scene page (7-12): its title and engine, the scene picker, the gate, the last action's
+    message and, where the page looks back, the rear-view mirror. Stops the page while the stage is gated."""
+    from pages.ui import session as common
+
+    studio = common.studio()
+    user = common.require_user()
+    project = common.require_project()
+    st.title(f"Stage {number} · {title or stage(number).title}")
+    engine_caption(studio)
+    ref = choose_scene(studio, user, project, key=f"s{number}_scene")
+    session = SceneSession(studio, user, ref, number, prefix=f"s{number}")
+    session.require_open()
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash)
+    if mirror:
+        session.rear_view_mirror()
+    return session
 
 
 @dataclass(frozen=True)
