@@ -71,10 +71,12 @@ def _downloads(studio: Studio, user: User, ref: ProjectRef, title: str, key: str
     except AiuteurError:
         return
     files = [
-        ("The film (.mp4)", lambda: studio.media.get(cut["media_key"], owner=user.id), file_name(title, "film", ".mp4"), "video/mp4"),
+        ("The film (.mp4)", lambda: studio.media.get(cut["media_key"], owner=user.id), file_name(title, "film", ".mp4"),
+         "video/mp4"),
         ("Timeline (.otio)", lambda: exports.timeline_otio(timeline), file_name(title, "timeline", ".otio"),
          "application/json"),
-        ("Edit list (.edl)", lambda: exports.timeline_edl(timeline), file_name(title, "cut", ".edl"), "text/plain"),
+        ("Edit list (.edl)", lambda: exports.timeline_edl(timeline), file_name(title, "cut", ".edl"),
+         "text/plain"),
         ("Subtitles (.srt)", lambda: exports.dialogue_srt(timeline), file_name(title, "dialogue", ".srt"), "text/plain"),
         ("Frames (.zip)", lambda: exports.frames_archive(studio, user.id, ref.branch_id),
          file_name(title, "frames", ".zip"), "application/zip"),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.errors import StageNotReady
 from core.invalidation.changes import ChangePreview
 from core.pipeline import stage
 from core.production import edits as scene_edits
@@ -20,7 +19,15 @@ from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
 from pages.ui.prose import escaped
-from pages.ui.stage_frame import engine_caption, estimate_caption, guarded_change, run_action
+from pages.ui.stage_frame import (
+    engine_caption,
+    estimate_caption,
+    guarded_change,
+    opened_version,
+    run_action,
+    show_done,
+    stop_while_gated,
+)
 from pages.ui.versions_panel import versions_panel
 
 SCENE_KEY = "scene_number"  # the scene in focus, by number: it survives a fork and a new scene version
@@ -108,14 +115,7 @@ class SceneSession:
 
     def require_open(self) -> None:
         """Stop the page with what to finish first (and a link there) while the stage is gated."""
-        try:
-            scene_edits.gate(self.studio, self.user.id, self.ref, self.number)
-        except StageNotReady as exc:
-            st.warning(str(exc), icon=":material/lock_open:")
-            needed = stage(exc.needed_stage)
-            if needed.available:
-                st.page_link(needed.page, label=f"Go to Stage {needed.label}", icon=needed.icon)
-            st.stop()
+        stop_while_gated(lambda: scene_edits.gate(self.studio, self.user.id, self.ref, self.number))
 
     def view(self) -> SceneStageView:
         return scene_edits.scene_view(self.studio, self.user.id, self.ref, self.number)
@@ -136,27 +136,11 @@ class SceneSession:
             for carried in end["carried"]:
                 st.caption(f"{escaped(carried['asset'])} carries on: {', '.join(carried['tags'])}")
 
-    def opened_version(self, view: SceneStageView) -> dict | None:
-        """The version this session works from, kept across reruns (a save elsewhere meanwhile is a conflict)."""
-        if view.latest is None:
-            return None
-        wanted = st.session_state.get(self.seen_key)
-        seen = next((v for v in view.history if v["version"] == wanted), view.latest)
-        st.session_state[self.seen_key] = seen["version"]
-        if seen is not view.latest:
-            st.warning(f"Version {view.latest['version']} was saved in another session after you opened version "
-                       f"{seen['version']}.", icon=":material/sync_problem:")
-            if st.button(f"Load version {view.latest['version']}", key=self.key("load_latest")):
-                st.session_state[self.seen_key] = view.latest["version"]
-                st.rerun()
-        return seen
+    def opened_version(self, view) -> dict | None:
+        return opened_version(view, self.seen_key, self.key("load_latest"))
 
     def done(self, row: dict | None, message: str) -> None:
-        if not row:
-            return
-        st.session_state[self.seen_key] = row["version"]
-        st.session_state["flash"] = message.format(version=row["version"])
-        st.rerun()
+        show_done(row, self.seen_key, message)
 
     def change(self, name: str, requested: bool, perform: Perform, message: str, *,
                make_preview: Callable[[], ChangePreview], unchanged: bool = False, happened: str | None = None) -> None:

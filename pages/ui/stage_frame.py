@@ -32,14 +32,47 @@ STAGE_PAGES = {s.number: s.page for s in STAGES}
 
 def require_stage_open(studio: Studio, user_id, ref: ProjectRef, number: int) -> None:
     """Stop the page with a clear message and a link when an upstream stage isn't locked."""
+    stop_while_gated(lambda: gate(studio, user_id, ref, number))
+
+
+def stop_while_gated(check: Callable[[], None]) -> None:
+    """Run a stage's gate; while it refuses, stop the page with what to finish first and a link there."""
     try:
-        gate(studio, user_id, ref, number)
+        check()
     except StageNotReady as exc:
         st.warning(str(exc), icon=":material/lock_open:")
         needed = stage(exc.needed_stage)
         if needed.available:
             st.page_link(needed.page, label=f"Go to Stage {needed.label}", icon=needed.icon)
         st.stop()
+
+
+def opened_version(view, seen_key: str, load_key: str) -> dict | None:
+    """The version this session works from (a stage's or a scene stage's view), kept across reruns under
+    `seen_key`: a save made meanwhile in another session must then be refused as a conflict, not silently
+    overwritten from this older view. Offers to load the newer one."""
+    if view.latest is None:
+        return None
+    wanted = st.session_state.get(seen_key)
+    seen = next((v for v in view.history if v["version"] == wanted), view.latest)
+    st.session_state[seen_key] = seen["version"]
+    if seen is not view.latest:
+        st.warning(f"Version {view.latest['version']} was saved in another session after you opened "
+                   f"version {seen['version']}.", icon=":material/sync_problem:")
+        if st.button(f"Load version {view.latest['version']}", key=load_key):
+            st.session_state[seen_key] = view.latest["version"]
+            st.rerun()
+    return seen
+
+
+def show_done(row: dict | None, seen_key: str, message: str) -> None:
+    """After a change (`row`, the version it wrote; nothing when none was made): remember that version under
+    `seen_key`, say what happened (`message` formats `{version}`), show it."""
+    if not row:
+        return
+    st.session_state[seen_key] = row["version"]
+    st.session_state["flash"] = message.format(version=row["version"])
+    st.rerun()
 
 
 def stop_if_skipped(view: StageView) -> None:

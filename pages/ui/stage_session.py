@@ -15,7 +15,7 @@ from core.story import generate as story
 from core.story.edits import edit_preview, lock_stage, restore_version
 from core.story.projects import ProjectRef
 from core.story.versions import StageView
-from pages.ui.stage_frame import estimate_caption, guarded_change, run_action
+from pages.ui.stage_frame import estimate_caption, guarded_change, opened_version, run_action, show_done
 from pages.ui.versions_panel import versions_panel
 
 Perform = Callable[[ChangePreview, bool], dict]
@@ -48,30 +48,11 @@ class StageSession:
     def seen_key(self) -> str:
         return f"stage_{self.number}_seen:{self.ref.branch_id}"
 
-    def opened_version(self, view: StageView) -> dict | None:
-        """The version this session works from, kept across reruns: a save made meanwhile in another
-        session must then be refused as a conflict, not silently overwritten from this older view."""
-        if view.latest is None:
-            return None
-        wanted = st.session_state.get(self.seen_key)
-        seen = next((v for v in view.history if v["version"] == wanted), view.latest)
-        st.session_state[self.seen_key] = seen["version"]
-        if seen is not view.latest:
-            st.warning(f"Version {view.latest['version']} was saved in another session after you opened "
-                       f"version {seen['version']}.", icon=":material/sync_problem:")
-            if st.button(f"Load version {view.latest['version']}", key=self.key("load_latest")):
-                st.session_state[self.seen_key] = view.latest["version"]
-                st.rerun()
-        return seen
+    def opened_version(self, view) -> dict | None:
+        return opened_version(view, self.seen_key, self.key("load_latest"))
 
     def done(self, row: dict | None, message: str) -> None:
-        """After a change (`row`, the version it wrote; nothing when none was made): remember that
-        version, say what happened (`message` formats `{version}`), show it."""
-        if not row:
-            return
-        st.session_state[self.seen_key] = row["version"]
-        st.session_state["flash"] = message.format(version=row["version"])
-        st.rerun()
+        show_done(row, self.seen_key, message)
 
     def refresh(self, message: str) -> None:
         """After a change that isn't a version of its own: say what happened and show the latest."""
