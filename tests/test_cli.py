@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 
 from tests.conftest import REPO_ROOT
@@ -77,3 +79,67 @@ def test_bad_input_gets_a_clear_message_and_writes_nothing(studio, args, message
     assert message in done.stderr and "Traceback" not in done.stderr
     with studio.db.as_service() as conn:
         assert conn.execute("SELECT count(*) AS n FROM projects").fetchone()["n"] == 0
+
+
+# Written for these tests: one scene, two speakers, a word of dialogue that looks like a name ("Sister").
+CHAPEL = """Title: The Bell Rope
+
+INT. BELL TOWER - DAWN
+
+AGNES climbs the last steps and grips the bell rope.
+
+AGNES
+Not yet, Sister.
+
+TOMAS (O.S.)
+Agnes! The rope is frayed!
+
+Agnes lets go. The rope snaps and falls past her.
+"""
+
+
+def test_run_through_stage_nine_prints_each_scenes_shots_with_their_prompts(studio, tmp_path):
+    script = tmp_path / "bell_rope.fountain"
+    script.write_text(CHAPEL, encoding="utf-8")
+    done = run_cli("run", str(script), "--mode", "import", "--through", "9", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    [scene] = report["scenes"]
+    shots = scene["shots"]
+    assert report["shot_count"] == len(shots) >= 2
+    assert report["total_runtime"] == scene["runtime"] == sum(s["duration"] for s in shots)
+    assert all(s["frame_prompt"] and s["video_prompt"] for s in shots)
+    # each line in its own shot, in order, given to its own speaker; "Sister" is a word of dialogue, not a character
+    assert [s["dialogue"] for s in shots if s["dialogue"]] == ["AGNES: Not yet, Sister.",
+                                                               "TOMAS: Agnes! The rope is frayed!"]
+    with studio.db.as_service() as conn:
+        cast = {a["name"].upper() for a in conn.execute(
+            "SELECT name FROM project_assets WHERE branch_id = %s AND asset_type = 'character'",
+            [report["branch_id"]]).fetchall()}
+    assert cast == {"AGNES", "TOMAS"}
+    assert "film" not in report  # stage 9 makes no film
+
+
+def test_run_through_stage_twelve_writes_a_film_that_plays_and_its_exports(studio, tmp_path):
+    from core.exports.probe import probe
+
+    script = tmp_path / "bell_rope.fountain"
+    script.write_text(CHAPEL, encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("run", str(script), "--mode", "import", "--through", "12", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    film = report["film"]
+    assert film["missing_scenes"] == [] and film["parts"] == report["shot_count"]
+    assert film["seconds"] == pytest.approx(report["total_runtime"], abs=0.5)
+    exports = {what: Path(path) for what, path in film["exports"].items()}
+    assert set(exports) == {"film", "screenplay", "shot_list", "timeline", "edl", "subtitles", "frames"}
+    assert all(path.parent == out and path.stat().st_size > 0 for path in exports.values())
+    played = probe(exports["film"])
+    assert played.video_codec == "h264" and played.duration == pytest.approx(report["total_runtime"], abs=0.5)
+    assert "Agnes lets go" not in exports["subtitles"].read_text() and "The rope is frayed!" in \
+        exports["subtitles"].read_text()
+    assert "AGNES" in exports["screenplay"].read_text()
+    timeline = otio.adapters.read_from_file(str(exports["timeline"]))
+    targets = [clip.media_reference.target_url for clip in timeline.find_clips()]
+    assert len(targets) == report["shot_count"] and all((out / target).is_file() for target in targets)
