@@ -38,7 +38,9 @@ def clip_card(row: dict) -> None:
     if clip is None:
         return
     if clip["status"] in CLIP_IN_FLIGHT:
-        st.caption(":material/hourglass_top: " + ("Rendering…" if clip["status"] == ClipStatus.RENDERING else "Queued"))
+        rendering = f"On {clip['model'] or 'the video model'} now; it plays here when done."
+        st.caption(":material/hourglass_top: " + (rendering if clip["status"] == ClipStatus.RENDERING
+                                                   else "Waiting for a render worker."))
     elif clip["status"] == ClipStatus.FAILED:
         st.error(f"Failed: {clip['error_message']}", icon=":material/error:")
         if st.button("Retry", key=f"s12_retry_{clip['id']}", icon=":material/refresh:"):

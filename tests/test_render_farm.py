@@ -239,3 +239,21 @@ def test_a_worker_killed_mid_job_is_replaced_within_seconds_and_the_frame_charge
                and r["status"] == "settled"]  # the worker processes price offline work at 0, with its shadow price
     assert len(charged) == shot_frames  # one charge a frame: the killed attempt's hold was settled, not doubled
     assert not [r for r in ledger(studio, film) if r["status"] == "reserved"]
+
+
+def test_the_eta_waits_until_each_kind_left_has_been_timed_and_reads_in_whole_minutes():
+    from datetime import datetime, timedelta, timezone
+
+    from core.production.farm_view import _eta, time_left
+
+    start = datetime(2026, 12, 3, tzinfo=timezone.utc)
+    done = lambda kind, seconds: {"kind": kind, "status": JobStatus.SUCCEEDED, "started_at": start,  # noqa: E731
+                                  "finished_at": start + timedelta(seconds=seconds)}
+    waiting = lambda kind: {"kind": kind, "status": JobStatus.QUEUED, "started_at": None, "finished_at": None}  # noqa: E731
+    frames_timed = [done("frame", 2), done("frame", 4), waiting("clip"), waiting("clip"), waiting("clip")]
+    assert _eta(frames_timed, workers=1) is None  # three clips would be 9 s if guessed from frames: no guess
+    both_timed = frames_timed + [done("clip", 100)]
+    assert _eta(both_timed, workers=1) == 300 and _eta(both_timed, workers=4) == 75
+    assert _eta([done("frame", 2)], workers=1) is None  # nothing left
+    assert (time_left(None), time_left(20), time_left(75), time_left(300)) == (
+        "", "under a minute left", "about 1 min left", "about 5 min left")

@@ -91,6 +91,13 @@ def test_a_worker_process_runs_a_queued_job_as_its_creator(studio, creator, proj
     assert queue_health(studio)["queued"] == 0
 
 
+def test_a_job_waiting_on_another_counts_as_queued_in_the_sidebar(studio, creator, project):
+    first = jobs.enqueue(studio, creator.id, project.project_id, "worker_check")
+    jobs.enqueue(studio, creator.id, project.project_id, "worker_check", after=[first])
+    jobs.enqueue(studio, creator.id, project.project_id, "worker_check", after=[first])
+    assert queue_health(studio)["queued"] == 3  # one on the queue, two held back until it has run
+
+
 def test_a_provider_error_ends_the_job_failed_with_its_message(studio, creator, project, in_process):
     queued = jobs.enqueue(studio, creator.id, project.project_id, "test_provider_refuses")
     in_process()

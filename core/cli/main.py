@@ -198,13 +198,13 @@ def _cost(args: argparse.Namespace) -> int:
 
 def _farm(args: argparse.Namespace) -> int:
     """What is rendering on a branch: jobs by state per scene, the workers and what each runs, throughput, ETA."""
-    from core.production.farm_view import farm_view
+    from core.production.farm_view import farm_view, time_left
     from core.story.projects import find_branch
 
     studio, user, project = _project_and_user(args)
     branch = find_branch(studio.db, user.id, project["id"], args.branch) if args.branch else None
     view = farm_view(studio, user.id, branch["id"] if branch else project["active_branch_id"])
-    eta = f", about {view.eta_seconds / 60:.1f} min left" if view.eta_seconds else ""
+    eta = f", {time_left(view.eta_seconds)}" if view.eta_seconds is not None else ""
     lines = [f"{view.remaining} job(s) left, {view.per_minute:.1f} done a minute{eta}"]
     lines += [f"scene {n or 'film'}: " + ", ".join(f"{count} {state}" for state, count in states.items())
               for n, states in view.scenes.items()]

@@ -83,15 +83,23 @@ def _label(job: dict) -> str:
 
 
 def _eta(rows: list[dict], workers: int) -> float | None:
-    """Seconds to finish what is left: each kind's measured mean duration, shared over the workers."""
+    """Seconds to finish what is left: each kind's measured mean duration, shared over the workers. None until every
+    kind still left has finished once here (a clip takes far longer than a frame: guessing from one is worse than
+    saying nothing)."""
     took: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         if row["status"] == JobStatus.SUCCEEDED and row["started_at"] and row["finished_at"]:
             took[row["kind"]].append((row["finished_at"] - row["started_at"]).total_seconds())
     left = Counter(row["kind"] for row in rows if row["status"] in UNFINISHED)
-    if not left or not took:
+    if not left or any(kind not in took for kind in left):
         return None
-    fallback = sum(sum(v) for v in took.values()) / sum(len(v) for v in took.values())
-    work = sum(count * (sum(took[kind]) / len(took[kind]) if took.get(kind) else fallback)
-               for kind, count in left.items())
-    return work / workers
+    return sum(count * sum(took[kind]) / len(took[kind]) for kind, count in left.items()) / workers
+
+
+def time_left(seconds: float | None) -> str:
+    """The ETA as a creator reads it: '' when unknown, else a rounded figure."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "under a minute left"
+    return f"about {round(seconds / 60)} min left"

@@ -130,8 +130,10 @@ def start_background_worker(settings: Settings) -> subprocess.Popen:
 
 
 def queue_health(studio: Studio) -> dict:
-    """Worker count and queued job count, for the sidebar."""
+    """Worker count and queued job count, for the sidebar: jobs on the queue and those held back until the job they
+    wait on (a frame's prior frame) has finished."""
     try:
-        return {"workers": len(workers_alive(studio)), "queued": studio.queue.count, "reachable": True}
+        queued = studio.queue.count + studio.queue.deferred_job_registry.count
+        return {"workers": len(workers_alive(studio)), "queued": queued, "reachable": True}
     except (redis.ConnectionError, OSError):
         return {"workers": 0, "queued": 0, "reachable": False}

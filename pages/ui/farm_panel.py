@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.costs.ledger import dollars
 from core.production import farm
-from core.production.farm_view import farm_view
+from core.production.farm_view import farm_view, time_left
 from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
@@ -54,7 +54,7 @@ def _live(studio: Studio, user: User, ref: ProjectRef, key: str) -> None:
         done = now.totals.get("succeeded", 0)
         total = sum(now.totals.values())
         if total:
-            eta = f" · about {now.eta_seconds / 60:.1f} min left" if now.eta_seconds else ""
+            eta = f" · {time_left(now.eta_seconds)}" if now.eta_seconds is not None else ""
             st.progress(done / total, text=f"{done} of {total} job(s) done · {now.per_minute:.1f} a minute{eta}")
             st.dataframe(pd.DataFrame([{"Scene": n or "film", **states} for n, states in now.scenes.items()]).fillna(0),
                          hide_index=True, width="stretch")
