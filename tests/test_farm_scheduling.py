@@ -43,3 +43,21 @@ def test_a_job_rq_left_ready_but_off_the_queue_still_runs_in_the_same_pass(studi
     burst(studio, monkeypatch)
     assert status(studio, creator, first) == JobStatus.SUCCEEDED
     assert status(studio, creator, then) == JobStatus.SUCCEEDED
+
+
+def test_the_next_frame_goes_before_the_clips_already_waiting(studio, creator, project, monkeypatch):
+    """Every clip waits on the chain of frames: a frame queued behind clips would wait a clip's time at each step."""
+    first = jobs.enqueue(studio, creator.id, project.project_id, "worker_check")
+    frame = jobs.enqueue(studio, creator.id, project.project_id, "frame", after=[first],
+                         payload={"frame_type": "start", "seed": 1})
+    waiting = [jobs.enqueue(studio, creator.id, project.project_id, "worker_check") for _ in range(3)]
+    monkeypatch.setattr(context, "_studio", studio)
+    StudioWorker([studio.queue], connection=studio.redis).work(burst=True, max_jobs=1, with_scheduler=False)
+    assert status(studio, creator, first) == JobStatus.SUCCEEDED
+    assert studio.queue.job_ids == [frame["rq_job_id"], *(w["rq_job_id"] for w in waiting)]
+
+
+def test_a_first_frame_goes_before_the_clips_already_waiting(studio, creator, project):
+    waiting = jobs.enqueue(studio, creator.id, project.project_id, "worker_check")
+    frame = jobs.enqueue(studio, creator.id, project.project_id, "frame", payload={"frame_type": "start", "seed": 1})
+    assert studio.queue.job_ids == [frame["rq_job_id"], waiting["rq_job_id"]]
