@@ -1,6 +1,7 @@
 """The lower bound on a render's wall time, from the graph of jobs it queued.
 
     lower_bound(jobs, workers, caps) -> Bound
+    lower_bound(jobs, workers, caps, last="film") -> Bound     tighter: nothing runs beside the job that ends it
 
 No schedule can beat the largest of: the longest dependency chain (each job's work, summed along the path), the
 total work divided by the workers, and the work on each capped model divided by its cap. A job's work is whatever
@@ -41,19 +42,25 @@ class Bound:
         return max(named, key=named.get)
 
 
-def lower_bound(jobs: Sequence[GraphJob], workers: int, caps: Mapping[str, int]) -> Bound:
+def lower_bound(jobs: Sequence[GraphJob], workers: int, caps: Mapping[str, int], *, last: str | None = None) -> Bound:
     """The bound for `workers` workers, each model in `caps` running at most its cap of jobs at once.
+
+    Args:
+        last: the kind of a job that waits on every other (the film): when given, its work is added after the work
+            per worker and per model instead of being shared out, since nothing else can run beside it.
 
     Raises:
         ValueError: fewer than one worker, or a job waiting on a job that isn't in the graph.
     """
     if workers < 1:
         raise ValueError("a render needs at least one worker")
+    tail = sum(job.seconds for job in jobs if job.kind == last)
     per_model: dict[str, float] = {}
     for job in jobs:
         if job.model in caps:
             per_model[job.model] = per_model.get(job.model, 0.0) + job.seconds / caps[job.model]
-    return Bound(longest_chain(jobs), sum(job.seconds for job in jobs) / workers, per_model)
+    shared = sum(job.seconds for job in jobs if job.kind != last) / workers
+    return Bound(longest_chain(jobs), shared + tail, {model: work + tail for model, work in per_model.items()})
 
 
 def longest_chain(jobs: Sequence[GraphJob]) -> float:

@@ -43,6 +43,16 @@ def test_the_bound_is_the_largest_of_chain_work_per_worker_and_work_per_capped_m
     assert found.seconds == pytest.approx(bound) and found.limited_by == limited_by
 
 
+@pytest.mark.parametrize("workers, caps, bound", [
+    (4, {}, 3.0 + 342 / 4),  # the film's 3 s can't be shared: the other work, then the film
+    (8, {VEO: 4}, 75.0 + 3.0),  # the clips 4 at a time, then the film
+])
+def test_a_job_that_waits_on_every_other_is_added_after_the_shared_work(workers, caps, bound):
+    graph = film(frames=84, clips_per_scene=5, scenes=12, frame_s=0.5, clip_s=5.0, film_s=3.0)
+    assert lower_bound(graph, workers, caps, last="film").seconds == pytest.approx(bound)
+    assert lower_bound(graph, workers, caps).seconds < bound
+
+
 def test_the_chain_follows_the_heaviest_path_not_the_longest_list():
     graph = [GraphJob("a", "frame", (), 1.0), GraphJob("b", "frame", ("a",), 1.0), GraphJob("c", "frame", ("b",), 1.0),
              GraphJob("slow", "farm_clip", (), 10.0), GraphJob("end", "film", ("c", "slow"), 2.0)]
