@@ -119,9 +119,9 @@ def plain(figures: dict) -> str:
     runs, p, t = figures["runs"], figures["parameters"], figures["targets"]
     first = runs[0]["jobs"]
     lines = [
-        (f"Render farm: {first.get('frame', 0)} frames, {first.get('clip', 0)} clips, {first.get('lock', 0)} frame "
-         f"locks, 1 film; frame {p['frame_seconds']} s, clip {p['clip_seconds']} s, caps {p['video_cap']} "
-         f"{p['image_cap']}"),
+        (f"Render farm: {first.get('lock', 0)} scenes, {first.get('clip', 0)} shots = {first.get('frame', 0)} frames, "
+         f"{first.get('clip', 0)} clips, {first.get('lock', 0)} frame locks, 1 film; latency: frame "
+         f"{p['frame_seconds']} s, clip {p['clip_seconds']} s; caps {p['video_cap']} {p['image_cap']}"),
         (f"{'workers':>7} {'wall s':>7} {'bound s':>7} {'ratio':>6} {'by':>16} {'speed-up':>8} {'model-only':>10} "
          f"{'tight':>6} {'queue s':>7} {'film s':>6} {'idle s':>7} {'load':>5}"),
     ]
