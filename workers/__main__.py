@@ -10,6 +10,7 @@ from rq.exceptions import StopRequested
 
 from core.runtime import processes
 from core.runtime.jobs import recover_abandoned
+from core.runtime.recovery import enqueue_ready
 from core.runtime.settings import load_settings
 from workers import context
 from workers.watch import Watch
@@ -28,6 +29,10 @@ class StudioWorker(SimpleWorker):
             raise
         self.watch = Watch(context.studio(), self.name)
         self.watch.start()  # heartbeats, and taking up the jobs of workers that died
+
+    def execute_job(self, job, queue) -> None:
+        super().execute_job(job, queue)
+        enqueue_ready(queue)  # the dependents RQ skipped while another worker queued its own: queued now, not in 10 min
 
     def teardown(self) -> None:
         watch = getattr(self, "watch", None)

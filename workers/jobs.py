@@ -6,9 +6,11 @@ from uuid import UUID
 
 from rq import get_current_job
 
+from core.production import (
+    farm_jobs,  # noqa: F401  (registers the render farm's handlers)
+    film,  # noqa: F401  (registers the film handler)
+)
 from core.runtime import jobs
-from core.production import farm_jobs  # noqa: F401  (registers the render farm's handlers)
-from core.production import film  # noqa: F401  (registers the film handler)
 from core.story import assets  # noqa: F401  (registers the asset_image handler)
 from workers import context
 

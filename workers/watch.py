@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from core.runtime.recovery import BEAT_SECONDS, heartbeat, reap, recover_abandoned
+from core.runtime.recovery import BEAT_SECONDS, enqueue_ready, heartbeat, reap, recover_abandoned
 from core.runtime.studio import Studio
 
 LOOK_EVERY = 3  # beats between two looks at the jobs of other workers
@@ -26,6 +26,7 @@ class Watch(threading.Thread):
         while not self._stopped.is_set():
             try:
                 heartbeat(self.studio, self.worker_name)
+                enqueue_ready(self.studio.queue)  # a job left ready by a worker that died before queueing it
                 if beats % LOOK_EVERY == 0:
                     self.look()
             except Exception:  # a hiccup of Redis or the database: the next beat tries again

@@ -15,6 +15,8 @@ import socket
 from collections.abc import Callable, Sequence
 from uuid import UUID
 
+from rq.job import Dependency
+
 from core.costs.ledger import release
 from core.errors import AiuteurError, NotFound
 from core.pipeline import job_handler, job_kinds
@@ -28,6 +30,9 @@ HANDLERS: dict[str, Handler] = {}
 RQ_FUNCTION = "workers.jobs.run_generation_job"
 DEFAULT_TIMEOUT = 600
 JOB_TIMEOUTS = {"clip": 1800, "farm_clip": 1800, "film": 3600}  # Veo polls up to 15 min; a film re-encodes everything
+# the chain a render's clips wait on (each frame after the one before, each scene's lock after its frames): a free
+# worker takes these before clips already waiting, or the chain stalls behind every clip queued ahead of it
+AHEAD = frozenset({"frame", "frames_lock"})
 ACCEPTS_FAILED_DEPENDENCIES = frozenset({"film"})  # the film assembles with stills where a clip is missing
 ENDED = (JobStatus.FAILED, JobStatus.CANCELLED)
 
@@ -66,9 +71,11 @@ def submit(studio: Studio, row: dict, after: Sequence[dict] = (), *, attempt: st
         return row
     waits = [a["rq_job_id"] for a in after if a.get("rq_job_id") and a.get("status", JobStatus.QUEUED) in UNFINISHED]
     limit = (row.get("payload") or {}).get("limit")
+    ahead = row["kind"] in AHEAD  # RQ keeps at_front for a job that waits only when its Dependency says so
     rq_job = studio.queue.enqueue(
         RQ_FUNCTION, str(row["id"]), str(row["user_id"]), job_id=f"gen-{row['id']}{attempt}",
-        job_timeout=JOB_TIMEOUTS.get(row["kind"], DEFAULT_TIMEOUT), result_ttl=3600, depends_on=waits or None,
+        job_timeout=JOB_TIMEOUTS.get(row["kind"], DEFAULT_TIMEOUT), result_ttl=3600,
+        depends_on=Dependency(jobs=waits, enqueue_at_front=ahead) if waits else None, at_front=ahead,
         rate_limit=studio.limits.rate_limit(limit) if limit else None,
     )
     with studio.db.as_user(row["user_id"]) as conn:

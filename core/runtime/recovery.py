@@ -5,6 +5,7 @@
                                      again within seconds, not after RQ's job timeout
     recover_abandoned(studio)        every unfinished job whose RQ job is gone or dead (a Redis restarted empty, a
                                      killed worker) is queued again, after the dependencies it still waits on
+    enqueue_ready(queue)             jobs RQ found ready (their dependencies done) but left off the queue are put on it
 
 Holds in the ledger are keyed by the work, not the attempt, so a recovered job settles the same reservation and is
 never charged twice; a Veo render resumes by its operation's name.
@@ -75,6 +76,19 @@ def requeue(studio: Studio, rows: Sequence[dict]) -> list[UUID]:
         submit(studio, fresh, after, attempt=f"-r{fresh['attempts']}-{int(time.time() * 1000) % 100000}")
         requeued.append(fresh["id"])
     return requeued
+
+
+def enqueue_ready(queue, *, tries: int = 5) -> int:
+    """Put on the queue the jobs RQ marked ready but didn't queue; returns how many. RQ 3 queues a finished job's
+    dependents optimistically and skips one whenever another worker touches the ready registry at the same moment,
+    leaving it for the worker's maintenance pass, every 10 minutes: a farm of several workers stalled on it."""
+    registry = queue.ready_job_registry
+    moved = 0
+    for _ in range(tries):
+        if not queue.connection.zcard(registry.key):
+            break
+        moved += len(registry.cleanup())
+    return moved
 
 
 def _in_dependency_order(rows: Sequence[dict]) -> list[dict]:
