@@ -175,7 +175,6 @@ def benchmark(args: argparse.Namespace) -> dict:
 def worker(args: argparse.Namespace) -> int:
     """One farm worker: the studio booted from the environment's settings, its image and video models the latency
     stand-ins, workers.__main__'s StudioWorker on the queue until stopped."""
-    from core.production import clip_jobs
     from workers import context
     from workers.__main__ import StudioWorker
 
@@ -183,8 +182,6 @@ def worker(args: argparse.Namespace) -> int:
     studio = boot(Settings(_env_file=None), run_migrations=False)
     studio.engines = dataclasses.replace(studio.engines, image=LatencyImages(args.frame_seconds),
                                          video=LatencyClips(args.clip_seconds))
-    # an animatic clip is rendered by a fresh OfflineVideoProvider, not the engines' video model: point it here too
-    clip_jobs.OfflineVideoProvider = lambda: studio.engines.video
     context.install(studio)
     try:
         StudioWorker([studio.queue], connection=studio.redis, name=args.name).work(with_scheduler=False)

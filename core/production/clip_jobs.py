@@ -66,9 +66,11 @@ def render_clip_job(studio: Studio, user_id: UUID, job: dict) -> dict:
 
 def _render(studio: Studio, user_id: UUID, clip: dict, order) -> ClipResult:
     """The clip from its provider: the offline animatic at once; Veo by its operation, resumed when it has one."""
-    if clip["model"] == ANIMATIC or studio.engines.video is None or studio.engines.video.offline:
-        return OfflineVideoProvider().render_clip(clip_request(order))
     provider = studio.engines.video
+    if provider is None or provider.offline:
+        return (provider or OfflineVideoProvider()).render_clip(clip_request(order))
+    if clip["model"] == ANIMATIC:  # the animatic asked for on a studio with an online video model
+        return OfflineVideoProvider().render_clip(clip_request(order))
     used_end = clip["used_end_frame"] is not False and order.last_frame is not None
     name = clip["operation_name"]
     if name is None:
