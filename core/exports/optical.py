@@ -1,0 +1,147 @@
+"""The optical printer: a picture (or a dissolve between two) re-photographed through a moving window, with the
+window's sub-pixel place kept, by FFmpeg's own scaler (SIMD) instead of Pillow's (several times faster per frame).
+
+    printer = OpticalPrinter(start, end)                  # Pictures of one size; `end` only for a dissolve
+    printer.printed((66.8, 37.6, 957.2, 538.4), (1024, 576), share=0.3)
+        -> a new Picture: 30 % of `end` over `start`, the window seen at 1024x576 (bilinear)
+
+FFmpeg's scaler only crops on whole pixels, yet a slow move needs the window's fractional place or it judders.
+A scaler taking a crop [first, first + width) to `out` pixels samples its output pixel k at
+first + (k + 0.5) * width / out - 0.5, so `fit` picks a crop a little wider than the window, and an output a
+little larger, for which `width / out` is the window's step and the window's first pixel lands on a whole output
+pixel `skip`: the window is then the output from `skip` on, within `TOLERANCE` of a pixel everywhere. Scales too
+close to 1 have no such crop within reach; those frames (the first moments of a push-in) fall back to Pillow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import av
+import numpy as np
+from av.video.reformatter import VideoReformatter
+from PIL import Image
+
+from core.exports.picture import MIX_STEPS, Picture, mix_weight, mixed, plane_view
+
+TOLERANCE = 0.04  # of a pixel, for the crop's start and for its width: the window is placed within 0.08 px
+REACH = 160  # at most this many extra pixels scaled before (and after) the window
+STEADY = 32  # a skip up to this fits an output of one size wherever the window goes
+_MARGIN = 2  # whole output pixels kept either side of the window, so its edge pixels see real neighbours
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the scaler shows a window along one axis: scale source pixels [first, first + width) to `out`
+    pixels and keep `count` of them from `skip` on."""
+
+    first: int
+    width: int
+    out: int
+    skip: int
+
+
+def fit(edge: float, step: float, count: int, *, reach: int = REACH) -> Fit | None:
+    """The crop and output that show `count` pixels sampled `step` source pixels apart from `edge` on, or None.
+
+    A window that keeps its size keeps the scaler's sizes too while it moves (FFmpeg sets a scaler up again for
+    every new size, which costs about half as much as scaling): the output is sized for a skip up to STEADY.
+
+    Args:
+        edge: where the window starts, in source pixels (fractions kept).
+        step: source pixels per output pixel (the window's width / count).
+        count: output pixels wanted.
+        reach: the most extra output pixels to scale before the window, and after it.
+    """
+    skip = _first(lambda j: _whole(edge - j * step), _MARGIN, STEADY - _MARGIN + 1)
+    if skip is not None:
+        out = _first(lambda d: _whole(d * step), count + STEADY + _MARGIN, reach)
+    else:
+        skip = _first(lambda j: _whole(edge - j * step), STEADY + 1, reach - STEADY)
+        out = None if skip is None else _first(lambda d: _whole(d * step), skip + count + _MARGIN, reach)
+    return None if out is None else Fit(round(edge - skip * step), round(out * step), out, skip)
+
+
+def _first(good, low: int, reach: int) -> int | None:
+    return next((n for n in range(low, low + reach) if good(n)), None)
+
+
+def _whole(position: float) -> bool:
+    return abs(position - round(position)) <= TOLERANCE
+
+
+class OpticalPrinter:
+    """Re-photographs a picture, or a dissolve from one picture to another, through any window."""
+
+    def __init__(self, start: Picture, end: Picture | None = None, *, reach: int = REACH) -> None:
+        self.size, self.reach, self._pad = start.size, reach, reach + 2 * _MARGIN
+        self._end = end
+        self._plates = [np.pad(plane, self._pad, mode="edge") for plane in start.planes]
+        self._ends = [] if end is None else [np.pad(plane, self._pad, mode="edge") for plane in end.planes]
+        self._base16 = [plate.astype(np.int16) for plate in self._plates] if end is not None else []
+        self._change16 = [np.subtract(e, s, dtype=np.int16) for s, e in zip(self._plates, self._ends)]
+        self._scratch = [(np.empty_like(change), np.empty(change.shape, np.uint8)) for change in self._change16]
+        self._scalers = [VideoReformatter() for _plane in range(3)]
+
+    def printed(self, box: tuple[float, float, float, float], size: tuple[int, int], share: float = 0.0) -> Picture:
+        """A new Picture: `share` (0..1) of the end picture over the start, seen through `box` at `size`.
+
+        Args:
+            box: the window (left, top, right, bottom) on the pictures, in their pixels; fractions kept.
+            size: the printed picture's width and height (even).
+            share: how far the dissolve has gone; 0 without an end picture.
+        """
+        weight = 0 if self._end is None else mix_weight(share)
+        if box == (0.0, 0.0, float(self.size[0]), float(self.size[1])) and size == self.size:
+            kept = weight in (0, MIX_STEPS)  # a plate itself: copied, so burning text in never marks it
+            return Picture(*(self._own(k, weight, copy=kept) for k in range(3)))
+        return Picture(*(self._plane(k, box, size, weight) for k in range(3)))
+
+    def _plane(self, k: int, box: tuple[float, ...], size: tuple[int, int], weight: int) -> np.ndarray:
+        scale = 1 if k == 0 else 2  # chroma planes are half size
+        left, top, right, bottom = (edge / scale for edge in box)
+        width, height = size[0] // scale, size[1] // scale
+        across = fit(left, (right - left) / width, width, reach=self.reach)
+        down = fit(top, (bottom - top) / height, height, reach=self.reach)
+        rows, columns = self._span(down, self._plates[k].shape[0]), self._span(across, self._plates[k].shape[1])
+        if rows is None or columns is None:  # a scale too near 1 to fit, or a window far outside the picture
+            return self._by_pillow(k, (left, top, right, bottom), (width, height), weight)
+        crop = self._mixed_crop(k, rows, columns, weight, scratch=True)  # the scaler is done with it at once
+        frame = av.VideoFrame.from_numpy_buffer(crop, format="gray")
+        scaled = self._scalers[k].reformat(frame, across.out, down.out, interpolation="BILINEAR", threads=1)
+        return plane_view(scaled.planes[0])[down.skip:down.skip + height, across.skip:across.skip + width]
+
+    def _mixed_crop(self, k: int, rows: slice, columns: slice, weight: int, *, scratch: bool = False) -> np.ndarray:
+        """Plane `k` of the mix inside the crop: a view of a plate, a new array, or (scratch) the printer's own
+        working array, which the next print overwrites."""
+        if weight == 0:
+            return self._plates[k][rows, columns]
+        if weight == MIX_STEPS:
+            return self._ends[k][rows, columns]
+        base, change = self._base16[k][rows, columns], self._change16[k][rows, columns]
+        if not scratch:
+            return mixed(base, change, weight)
+        work, out = (array[:base.shape[0], :base.shape[1]] for array in self._scratch[k])
+        return mixed(base, change, weight, work=work, out=out)
+
+    def _own(self, k: int, weight: int, *, copy: bool) -> np.ndarray:
+        """The mix's plane `k` over the pictures' own pixels (without the padding)."""
+        plane = self._mixed_crop(k, *self._inner, weight)
+        return plane.copy() if copy else plane
+
+    def _span(self, fitted: Fit | None, padded: int) -> slice | None:
+        """The fitted crop as a slice of a padded plane `padded` pixels long, or None (no fit, or past the padding)."""
+        if fitted is None:
+            return None
+        first = self._pad + fitted.first
+        return slice(first, first + fitted.width) if 0 <= first and first + fitted.width <= padded else None
+
+    @property
+    def _inner(self) -> tuple[slice, slice]:
+        """The pictures' own pixels inside their padding."""
+        return slice(self._pad, -self._pad), slice(self._pad, -self._pad)
+
+    def _by_pillow(self, k: int, box: tuple[float, ...], size: tuple[int, int], weight: int) -> np.ndarray:
+        """Pillow's exact bilinear resampling, for a window the scaler can't place."""
+        plane = Image.fromarray(self._own(k, weight, copy=False))
+        return np.array(plane.resize(size, Image.Resampling.BILINEAR, box=box))
