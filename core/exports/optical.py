@@ -24,9 +24,12 @@ from PIL import Image
 
 from core.exports.picture import MIX_STEPS, Picture, mix_weight, mixed, plane_view
 
-TOLERANCE = 0.04  # of a pixel, for the crop's start and for its width: the window is placed within 0.08 px
-REACH = 160  # at most this many extra pixels scaled before (and after) the window
+TOLERANCE = 0.04  # of a pixel, for the crop's start and its width: every pixel of the window within 0.08 px
+SCALE_TOLERANCE = 0.01  # of a pixel, for the crop's width where one that close is within reach (a zoom's scale
+                        # wavering from frame to frame moves the whole far side of the picture)
+REACH = 320  # at most this many extra pixels scaled before (and after) the window
 STEADY = 32  # a skip up to this fits an output of one size wherever the window goes
+_PIXEL_COST = 0.001  # of a pixel of error: what scaling one more row or column is worth
 _MARGIN = 2  # whole output pixels kept either side of the window, so its edge pixels see real neighbours
 
 
@@ -44,8 +47,10 @@ class Fit:
 def fit(edge: float, step: float, count: int, *, reach: int = REACH) -> Fit | None:
     """The crop and output that show `count` pixels sampled `step` source pixels apart from `edge` on, or None.
 
-    A window that keeps its size keeps the scaler's sizes too while it moves (FFmpeg sets a scaler up again for
-    every new size, which costs about half as much as scaling): the output is sized for a skip up to STEADY.
+    Among the crops that fit, the one that places the window best is taken, unless it costs many more pixels to
+    scale: a window a little off in one frame and exact in the next shakes. A window that keeps its size keeps
+    the scaler's sizes while it moves (a pan), sparing FFmpeg a new set-up per frame, which costs about half as
+    much as the scaling: the output is sized for any skip up to STEADY.
 
     Args:
         edge: where the window starts, in source pixels (fractions kept).
@@ -53,21 +58,28 @@ def fit(edge: float, step: float, count: int, *, reach: int = REACH) -> Fit | No
         count: output pixels wanted.
         reach: the most extra output pixels to scale before the window, and after it.
     """
-    skip = _first(lambda j: _whole(edge - j * step), _MARGIN, STEADY - _MARGIN + 1)
-    if skip is not None:
-        out = _first(lambda d: _whole(d * step), count + STEADY + _MARGIN, reach)
+    starts = edge - np.arange(_MARGIN, reach + 1) * step  # the crop's start for each skip from _MARGIN on
+    steady = _nearest_whole(starts[:STEADY - 1], TOLERANCE, 0.0)
+    if steady is not None:
+        skip, low = steady + _MARGIN, count + STEADY + _MARGIN
     else:
-        skip = _first(lambda j: _whole(edge - j * step), STEADY + 1, reach - STEADY)
-        out = None if skip is None else _first(lambda d: _whole(d * step), skip + count + _MARGIN, reach)
-    return None if out is None else Fit(round(edge - skip * step), round(out * step), out, skip)
+        later = _nearest_whole(starts[STEADY - 1:], TOLERANCE, _PIXEL_COST)
+        if later is None:
+            return None
+        skip = later + STEADY + 1
+        low = skip + count + _MARGIN
+    outs = np.arange(low, low + reach)
+    out = _nearest_whole(outs * step, SCALE_TOLERANCE, _PIXEL_COST / 4)
+    out = _nearest_whole(outs * step, TOLERANCE, _PIXEL_COST) if out is None else out
+    return None if out is None else Fit(round(edge - skip * step), round(outs[out] * step), int(outs[out]), skip)
 
 
-def _first(good, low: int, reach: int) -> int | None:
-    return next((n for n in range(low, low + reach) if good(n)), None)
-
-
-def _whole(position: float) -> bool:
-    return abs(position - round(position)) <= TOLERANCE
+def _nearest_whole(positions: np.ndarray, tolerance: float, pixel_cost: float) -> int | None:
+    """The index of the position nearest a whole pixel (within `tolerance`), each index further on costing
+    `pixel_cost` of a pixel more; None when none is that near."""
+    off = np.abs(positions - np.rint(positions))
+    near = np.flatnonzero(off <= tolerance)
+    return int(near[np.argmin(off[near] + pixel_cost * near)]) if near.size else None
 
 
 class OpticalPrinter:
@@ -109,7 +121,8 @@ class OpticalPrinter:
         crop = self._mixed_crop(k, rows, columns, weight, scratch=True)  # the scaler is done with it at once
         frame = av.VideoFrame.from_numpy_buffer(crop, format="gray")
         scaled = self._scalers[k].reformat(frame, across.out, down.out, interpolation="BILINEAR", threads=1)
-        return plane_view(scaled.planes[0])[down.skip:down.skip + height, across.skip:across.skip + width]
+        kept = plane_view(scaled.planes[0])[down.skip:down.skip + height, across.skip:across.skip + width]
+        return kept.copy() if scaled is frame else kept  # nothing to scale: PyAV hands back the plate itself
 
     def _mixed_crop(self, k: int, rows: slice, columns: slice, weight: int, *, scratch: bool = False) -> np.ndarray:
         """Plane `k` of the mix inside the crop: a view of a plate, a new array, or (scratch) the printer's own
