@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from core.exports.optical import TOLERANCE, OpticalPrinter, fit
+from core.exports.optical import SCALE_TOLERANCE, TOLERANCE, OpticalPrinter, fit
 from core.exports.picture import Picture, picture_of
 from core.film.shots import Movement
 from core.offline.camera import camera_boxes
@@ -49,7 +49,7 @@ def test_a_fitted_crop_samples_the_window_within_the_tolerance(edge, step, count
     for pixel in (0, count // 2, count - 1):  # where the scaler samples vs where the window wants the sample
         scaler = fitted.first + (fitted.skip + pixel + 0.5) * scale - 0.5
         wanted = edge + (pixel + 0.5) * step - 0.5
-        assert abs(scaler - wanted) <= 2 * TOLERANCE + 1e-9
+        assert abs(scaler - wanted) <= TOLERANCE + SCALE_TOLERANCE + 1e-9
     assert fitted.skip >= 2 and fitted.out >= fitted.skip + count + 2  # real neighbours either side
 
 

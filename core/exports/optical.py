@@ -24,12 +24,11 @@ from PIL import Image
 
 from core.exports.picture import MIX_STEPS, Picture, mix_weight, mixed, plane_view
 
-TOLERANCE = 0.04  # of a pixel, for the crop's start and its width: every pixel of the window within 0.08 px
-SCALE_TOLERANCE = 0.01  # of a pixel, for the crop's width where one that close is within reach (a zoom's scale
-                        # wavering from frame to frame moves the whole far side of the picture)
+TOLERANCE = 0.04  # of a pixel, for the crop's start: with the width's, every pixel of the window within 0.06 px
+SCALE_TOLERANCE = 0.02  # of a pixel, for the crop's width
 REACH = 320  # at most this many extra pixels scaled before (and after) the window
 STEADY = 32  # a skip up to this fits an output of one size wherever the window goes
-_PIXEL_COST = 0.001  # of a pixel of error: what scaling one more row or column is worth
+_PIXEL_COST = 0.001  # of a pixel of error: what scaling one more row or column is worth (0.02 px for 20 more)
 _MARGIN = 2  # whole output pixels kept either side of the window, so its edge pixels see real neighbours
 
 
@@ -58,28 +57,29 @@ def fit(edge: float, step: float, count: int, *, reach: int = REACH) -> Fit | No
         count: output pixels wanted.
         reach: the most extra output pixels to scale before the window, and after it.
     """
-    starts = edge - np.arange(_MARGIN, reach + 1) * step  # the crop's start for each skip from _MARGIN on
-    steady = _nearest_whole(starts[:STEADY - 1], TOLERANCE, 0.0)
-    if steady is not None:
-        skip, low = steady + _MARGIN, count + STEADY + _MARGIN
+    skips = np.arange(_MARGIN, reach + 1)
+    steady = STEADY + 1 - _MARGIN  # how many of the skips share one output size
+    skip = _nearest_whole(edge - skips[:steady] * step, TOLERANCE, cost=0.0)
+    if skip is not None:
+        skip, low = int(skips[skip]), count + STEADY + _MARGIN
     else:
-        later = _nearest_whole(starts[STEADY - 1:], TOLERANCE, _PIXEL_COST)
-        if later is None:
+        skip = _nearest_whole(edge - skips[steady:] * step, TOLERANCE)
+        if skip is None:
             return None
-        skip = later + STEADY + 1
+        skip = int(skips[steady + skip])
         low = skip + count + _MARGIN
     outs = np.arange(low, low + reach)
-    out = _nearest_whole(outs * step, SCALE_TOLERANCE, _PIXEL_COST / 4)
-    out = _nearest_whole(outs * step, TOLERANCE, _PIXEL_COST) if out is None else out
+    out = _nearest_whole(outs * step, SCALE_TOLERANCE)
     return None if out is None else Fit(round(edge - skip * step), round(outs[out] * step), int(outs[out]), skip)
 
 
-def _nearest_whole(positions: np.ndarray, tolerance: float, pixel_cost: float) -> int | None:
+def _nearest_whole(positions: np.ndarray, tolerance: float, cost: float = _PIXEL_COST) -> int | None:
     """The index of the position nearest a whole pixel (within `tolerance`), each index further on costing
-    `pixel_cost` of a pixel more; None when none is that near."""
+    `cost` of a pixel more; None when none is that near."""
     off = np.abs(positions - np.rint(positions))
-    near = np.flatnonzero(off <= tolerance)
-    return int(near[np.argmin(off[near] + pixel_cost * near)]) if near.size else None
+    score = np.where(off <= tolerance, off + cost * np.arange(len(off)), np.inf)
+    best = int(np.argmin(score))
+    return best if score[best] < np.inf else None
 
 
 class OpticalPrinter:
@@ -107,14 +107,18 @@ class OpticalPrinter:
         if box == (0.0, 0.0, float(self.size[0]), float(self.size[1])) and size == self.size:
             kept = weight in (0, MIX_STEPS)  # a plate itself: copied, so burning text in never marks it
             return Picture(*(self._own(k, weight, copy=kept) for k in range(3)))
-        return Picture(*(self._plane(k, box, size, weight) for k in range(3)))
+        fits: dict = {}
+        return Picture(*(self._plane(k, box, size, weight, fits) for k in range(3)))
 
-    def _plane(self, k: int, box: tuple[float, ...], size: tuple[int, int], weight: int) -> np.ndarray:
+    def _plane(self, k: int, box: tuple[float, ...], size: tuple[int, int], weight: int, fits: dict) -> np.ndarray:
+        """Plane `k` of the printed picture; `fits` keeps the chroma planes' fits for the second of them."""
         scale = 1 if k == 0 else 2  # chroma planes are half size
         left, top, right, bottom = (edge / scale for edge in box)
         width, height = size[0] // scale, size[1] // scale
-        across = fit(left, (right - left) / width, width, reach=self.reach)
-        down = fit(top, (bottom - top) / height, height, reach=self.reach)
+        if scale not in fits:
+            fits[scale] = (fit(left, (right - left) / width, width, reach=self.reach),
+                           fit(top, (bottom - top) / height, height, reach=self.reach))
+        across, down = fits[scale]
         rows, columns = self._span(down, self._plates[k].shape[0]), self._span(across, self._plates[k].shape[1])
         if rows is None or columns is None:  # a scale too near 1 to fit, or a window far outside the picture
             return self._by_pillow(k, (left, top, right, bottom), (width, height), weight)
