@@ -13,7 +13,8 @@ process's threads, not espeak-ng's). Every time is compared with a baseline, and
 - "same frames": the same encoder fed the very frames the animatic drew (drawn beforehand, untimed). x264
   costs more on moving pictures than on a repeated one, and no renderer can beat encoding its own frames:
   render / same frames is what everything but the encoder adds.
-- "drawing alone": the animatic's pictures drawn and converted for the encoder, nothing encoded.
+- "drawing alone": the animatic's pictures drawn and converted for the encoder as the render does it, one at a
+  time, nothing encoded.
 
 It also assembles the clips into one film with half-second dissolves, and reports peak resident memory while
 rendering and while assembling (the film streams: no phase holds a film's frames). --repeat times every shot
@@ -83,6 +84,16 @@ def plain_frame(request: AnimaticRequest):
     """One precomputed frame: the shot's start frame fitted to the picture, converted once."""
     image = letterboxed(read_image(request.start_frame, "start_frame"), request.width, request.height)
     return video_frame(picture_of(image))
+
+
+def draw(request: AnimaticRequest) -> None:
+    """The animatic's pictures drawn and converted for the encoder, each let go as the next comes (as rendering
+    does: holding a shot's frames would time the memory they take as well)."""
+    last = None
+    for picture in animatic_pictures(request):
+        if picture is not last:
+            last = picture
+            video_frame(picture)
 
 
 def drawn_frames(request: AnimaticRequest) -> list:
@@ -169,7 +180,8 @@ def measure(requests: list[AnimaticRequest], repeat: int, fps: int) -> dict:
     film = clocks["assembly"].time(lambda: assemble_film(parts, fps=fps, dissolve=0.5))
     film_peak = peak_mb()
     for request in requests:  # one shot's frames held at a time
-        drawn = clocks["drawing alone"].time(lambda: drawn_frames(request), repeat)  # noqa: B023
+        clocks["drawing alone"].time(lambda: draw(request), repeat)  # noqa: B023 - called at once
+        drawn = drawn_frames(request)
         clocks[SAME_FRAMES].time(lambda: encode_frames(request, drawn), repeat)  # noqa: B023
     return summary(requests, clips, film, clocks) | {"peak_rss_mb_rendering": render_peak,
                                                      "peak_rss_mb_assembling": film_peak}

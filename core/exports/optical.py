@@ -22,7 +22,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 from PIL import Image
 
-from core.exports.picture import MIX_STEPS, Picture, mix_weight, mixed, plane_view
+from core.exports.picture import MIX_STEPS, Picture, lifted, mix_weight, mixed, plane_view
 
 TOLERANCE = 0.04  # of a pixel, for the crop's start: with the width's, every pixel of the window within 0.06 px
 SCALE_TOLERANCE = 0.02  # of a pixel, for the crop's width
@@ -43,30 +43,31 @@ class Fit:
     skip: int
 
 
-def fit(edge: float, step: float, count: int, *, reach: int = REACH) -> Fit | None:
+def fit(edge: float, step: float, count: int, *, reach: int = REACH, steady: bool = False) -> Fit | None:
     """The crop and output that show `count` pixels sampled `step` source pixels apart from `edge` on, or None.
 
     Among the crops that fit, the one that places the window best is taken, unless it costs many more pixels to
-    scale: a window a little off in one frame and exact in the next shakes. A window that keeps its size keeps
-    the scaler's sizes while it moves (a pan), sparing FFmpeg a new set-up per frame, which costs about half as
-    much as the scaling: the output is sized for any skip up to STEADY.
+    scale: a window a little off in one frame and exact in the next shakes.
 
     Args:
         edge: where the window starts, in source pixels (fractions kept).
         step: source pixels per output pixel (the window's width / count).
         count: output pixels wanted.
         reach: the most extra output pixels to scale before the window, and after it.
+        steady: the window keeps its size from frame to frame (a pan): the output is sized for any skip up to
+            STEADY, so the scaler keeps its sizes too and FFmpeg needn't set it up again for every frame (a
+            set-up costs about half as much as the scaling).
     """
     skips = np.arange(_MARGIN, reach + 1)
-    steady = STEADY + 1 - _MARGIN  # how many of the skips share one output size
-    skip = _nearest_whole(edge - skips[:steady] * step, TOLERANCE, cost=0.0)
+    shared = STEADY + 1 - _MARGIN if steady else 0  # how many of the skips share one output size
+    skip = _nearest_whole(edge - skips[:shared] * step, TOLERANCE, cost=0.0) if shared else None
     if skip is not None:
         skip, low = int(skips[skip]), count + STEADY + _MARGIN
     else:
-        skip = _nearest_whole(edge - skips[steady:] * step, TOLERANCE)
+        skip = _nearest_whole(edge - skips[shared:] * step, TOLERANCE)
         if skip is None:
             return None
-        skip = int(skips[steady + skip])
+        skip = int(skips[shared + skip])
         low = skip + count + _MARGIN
     outs = np.arange(low, low + reach)
     out = _nearest_whole(outs * step, SCALE_TOLERANCE)
@@ -90,10 +91,11 @@ class OpticalPrinter:
         self._end = end
         self._plates = [np.pad(plane, self._pad, mode="edge") for plane in start.planes]
         self._ends = [] if end is None else [np.pad(plane, self._pad, mode="edge") for plane in end.planes]
-        self._base16 = [plate.astype(np.int16) for plate in self._plates] if end is not None else []
+        self._lifts = [lifted(plate) for plate in self._plates] if end is not None else []
         self._change16 = [np.subtract(e, s, dtype=np.int16) for s, e in zip(self._plates, self._ends)]
         self._scratch = [(np.empty_like(change), np.empty(change.shape, np.uint8)) for change in self._change16]
         self._scalers = [VideoReformatter() for _plane in range(3)]
+        self._steps: dict[tuple, float] = {}  # each axis's step in the last print
 
     def printed(self, box: tuple[float, float, float, float], size: tuple[int, int], share: float = 0.0) -> Picture:
         """A new Picture: `share` (0..1) of the end picture over the start, seen through `box` at `size`.
@@ -116,8 +118,8 @@ class OpticalPrinter:
         left, top, right, bottom = (edge / scale for edge in box)
         width, height = size[0] // scale, size[1] // scale
         if scale not in fits:
-            fits[scale] = (fit(left, (right - left) / width, width, reach=self.reach),
-                           fit(top, (bottom - top) / height, height, reach=self.reach))
+            fits[scale] = (self._fit(left, (right - left) / width, width, ("across", scale)),
+                           self._fit(top, (bottom - top) / height, height, ("down", scale)))
         across, down = fits[scale]
         rows, columns = self._span(down, self._plates[k].shape[0]), self._span(across, self._plates[k].shape[1])
         if rows is None or columns is None:  # a scale too near 1 to fit, or a window far outside the picture
@@ -128,6 +130,11 @@ class OpticalPrinter:
         kept = plane_view(scaled.planes[0])[down.skip:down.skip + height, across.skip:across.skip + width]
         return kept.copy() if scaled is frame else kept  # nothing to scale: PyAV hands back the plate itself
 
+    def _fit(self, edge: float, step: float, count: int, axis: tuple) -> Fit | None:
+        """`fit`, steady when the window along `axis` has the size it had in the last print."""
+        steady, self._steps[axis] = self._steps.get(axis) == step, step
+        return fit(edge, step, count, reach=self.reach, steady=steady)
+
     def _mixed_crop(self, k: int, rows: slice, columns: slice, weight: int, *, scratch: bool = False) -> np.ndarray:
         """Plane `k` of the mix inside the crop: a view of a plate, a new array, or (scratch) the printer's own
         working array, which the next print overwrites."""
@@ -135,11 +142,11 @@ class OpticalPrinter:
             return self._plates[k][rows, columns]
         if weight == MIX_STEPS:
             return self._ends[k][rows, columns]
-        base, change = self._base16[k][rows, columns], self._change16[k][rows, columns]
+        lift, change = self._lifts[k][rows, columns], self._change16[k][rows, columns]
         if not scratch:
-            return mixed(base, change, weight)
-        work, out = (array[:base.shape[0], :base.shape[1]] for array in self._scratch[k])
-        return mixed(base, change, weight, work=work, out=out)
+            return mixed(lift, change, weight)
+        work, out = (array[:lift.shape[0], :lift.shape[1]] for array in self._scratch[k])
+        return mixed(lift, change, weight, work=work, out=out)
 
     def _own(self, k: int, weight: int, *, copy: bool) -> np.ndarray:
         """The mix's plane `k` over the pictures' own pixels (without the padding)."""
