@@ -98,10 +98,15 @@ def picture_of(image: Image.Image) -> Picture:
 
 
 def picture_of_frame(frame: av.VideoFrame, width: int, height: int) -> Picture:
-    """A decoded frame fitted inside width x height (aspect kept, black bars), as a Picture."""
+    """A decoded frame fitted inside width x height (aspect kept, black bars), as a Picture.
+
+    A frame already of that size and layout is not copied: the Picture's planes are the frame's own, so copy
+    the picture before drawing on it.
+    """
     scale = min(width / frame.width, height / frame.height)
     fitted = (_even(frame.width * scale, width), _even(frame.height * scale, height))
-    picture = _planes(frame.reformat(fitted[0], fitted[1], "yuv420p", interpolation="BILINEAR"))
+    fitted_frame = frame.reformat(fitted[0], fitted[1], "yuv420p", interpolation="BILINEAR")
+    picture = Picture(*(plane_view(plane) for plane in fitted_frame.planes))
     if fitted == (width, height):
         return picture
     canvas = blank(width, height)
