@@ -217,6 +217,14 @@ def test_burned_in_text_never_marks_the_moving_picture_under_it(camera):
         assert np.array_equal(quiet.v[outside[::2, ::2]], marked.v[outside[::2, ::2]])
 
 
+def test_a_subtitle_too_big_for_a_tiny_frame_is_cut_at_its_edges():
+    clip = animatic(solid(GREY, (32, 18)), width=32, height=18, camera="push-in", label="offline animatic",
+                    dialogue=(("MARA", "Light the lamp before the boats come in."),))
+    shot = frames(clip)
+    assert len(shot) == 12 and shot[0].shape == (18, 32, 3)
+    assert np.abs(shot[0] - GREY).max() > 40  # the text shows, as much of it as fits
+
+
 def test_a_long_line_wraps_onto_more_rows_inside_the_frame():
     long = "The lamp has been dark three nights and nobody in the village will say why, not even the keeper."
     short_rows, long_rows = [
