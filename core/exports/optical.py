@@ -1,5 +1,5 @@
 """The optical printer: a picture (or a dissolve between two) re-photographed through a moving window, with the
-window's sub-pixel place kept, by FFmpeg's own scaler (SIMD) instead of Pillow's (several times faster per frame).
+window's sub-pixel place kept, by FFmpeg's own scaler (a few times faster than Pillow's resampling).
 
     printer = OpticalPrinter(start, end)                  # Pictures of one size; `end` only for a dissolve
     printer.printed((66.8, 37.6, 957.2, 538.4), (1024, 576), share=0.3)
