@@ -15,9 +15,9 @@ from PIL import Image
 from core.errors import InputRejected
 from core.exports.probe import probe
 from core.offline import voice
-from core.offline.animatic import AnimaticRequest, render_animatic
+from core.offline.animatic import AnimaticRequest, animatic_pictures, render_animatic
 from core.offline.camera import MOVE_ZOOM, TRACK_ZOOM
-from core.offline.captions import line_spans, subtitle_text
+from core.offline.captions import label_overlay, line_spans, subtitle_overlay, subtitle_text
 from tests.media import difference, frames, loudness, png, scene, solid, sound
 
 SIZE = (256, 144)
@@ -198,6 +198,31 @@ def test_a_subtitle_marks_only_the_bottom_band_and_only_while_its_line_is_on():
     change = next(i for i, frame in enumerate(spoken) if difference(frame[band:], spoken[0][band:]) > 2)
     assert abs(change - round(24 * line_spans(lines, 2.0)[0][1] / 2.0)) <= 1  # its share, by word count
     assert all(difference(frame[band:], spoken[-1][band:]) < 3 for frame in spoken[change:])
+
+
+@pytest.mark.parametrize("camera", ["close-up · push-in", "wide · pull-out", "pan left", "medium · handheld"])
+def test_burned_in_text_never_marks_the_moving_picture_under_it(camera):
+    """The subtitle and the label stay in their boxes: no trace of them is carried into the picture the camera
+    moves over (outside their boxes, every picture is the one the shot has without text)."""
+    lines = (("MARA", "Light the lamp before the boats come in."),)
+    shot = {"start_frame": png(scene(SIZE)), "end_frame": None, "seconds": 8.0, "camera": camera, "width": SIZE[0],
+            "height": SIZE[1], "fps": 24, "voice": False}  # 8 s: a push-in starts slowly enough to barely scale
+    bare = animatic_pictures(AnimaticRequest(**shot, label=""))
+    texted = animatic_pictures(AnimaticRequest(**shot, label="offline animatic", dialogue=lines))
+    outside = np.ones((SIZE[1], SIZE[0]), bool)
+    for box in (subtitle_overlay(*lines[0], *SIZE), label_overlay("offline animatic", *SIZE)):
+        outside[box.y:box.y + box.kept[0].shape[0], box.x:box.x + box.kept[0].shape[1]] = False
+    for quiet, marked in zip(bare, texted, strict=True):
+        assert np.array_equal(quiet.y[outside], marked.y[outside])
+        assert np.array_equal(quiet.v[outside[::2, ::2]], marked.v[outside[::2, ::2]])
+
+
+def test_a_subtitle_too_big_for_a_tiny_frame_is_cut_at_its_edges():
+    clip = animatic(solid(GREY, (32, 18)), width=32, height=18, camera="push-in", label="offline animatic",
+                    dialogue=(("MARA", "Light the lamp before the boats come in."),))
+    shot = frames(clip)
+    assert len(shot) == 12 and shot[0].shape == (18, 32, 3)
+    assert np.abs(shot[0] - GREY).max() > 40  # the text shows, as much of it as fits
 
 
 def test_a_long_line_wraps_onto_more_rows_inside_the_frame():

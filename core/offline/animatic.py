@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from core.errors import InputRejected
 from core.exports.mp4 import Mp4Writer
-from core.exports.picture import Overlay, Picture, blended, letterboxed, picture_of, read_image
+from core.exports.optical import OpticalPrinter
+from core.exports.picture import Picture, letterboxed, mix_weight, picture_of, read_image
 from core.film.shots import CameraSpec
 from core.offline.camera import Box, camera_boxes
 from core.offline.captions import label_overlay, line_spans, subtitle_overlay
@@ -85,36 +86,26 @@ def animatic_pictures(request: AnimaticRequest) -> Iterator[Picture]:
         letterboxed(read_image(request.end_frame, "end_frame"), *size))
     seed = zlib.crc32(request.start_frame)
     boxes = camera_boxes(CameraSpec.parse(request.camera).movement, request.frames, request.fps, size, seed)
-    return _pictures(request, start, end, boxes, line_spans(request.dialogue, request.seconds))
+    return _pictures(request, OpticalPrinter(start, end), boxes, line_spans(request.dialogue, request.seconds))
 
 
-def _pictures(request: AnimaticRequest, start: Picture, end: Picture | None, boxes: list[Box],
+def _pictures(request: AnimaticRequest, printer: OpticalPrinter, boxes: list[Box],
               spans: list[tuple[float, float]]) -> Iterator[Picture]:
     """Each frame's picture; a frame that would repeat the previous one is the same object (encoded, not drawn)."""
     size = (request.width, request.height)
     subtitles = [subtitle_overlay(speaker, text, *size) for speaker, text in request.dialogue]
-    label = label_overlay(request.label, *size) if request.label.strip() else None
-    previous_key, picture = None, start
+    label = [label_overlay(request.label, *size)] if request.label.strip() else []
+    previous_key, picture = None, None
     for index, box in enumerate(boxes):
-        share = _dissolved(index, request.frames) if end is not None else 0.0
+        share = _dissolved(index, request.frames) if request.end_frame is not None else 0.0
         line = _speaking(index / request.fps, spans)
-        key = (box, share, line)
+        key = (box, mix_weight(share), line)
         if key != previous_key:
-            picture = _drawn(start, end, share, box, size, [subtitles[line]] if line is not None else [], label)
+            picture = printer.printed(box, size, share)  # a new picture of its own: the text is burned into it
+            for overlay in ([subtitles[line]] if line is not None else []) + label:
+                overlay.burn(picture)
             previous_key = key
         yield picture
-
-
-def _drawn(start: Picture, end: Picture | None, share: float, box: Box, size: tuple[int, int],
-           overlays: list[Overlay], label: Overlay | None) -> Picture:
-    """One frame: the dissolve's mix at `share`, seen through the camera's window, with its burned-in text."""
-    mixed = start if end is None or share == 0 else end if share == 1 else blended(start, end, share)
-    whole = box == (0.0, 0.0, float(size[0]), float(size[1]))
-    kept = mixed is start or mixed is end  # burning text into a kept picture would mark every later frame
-    picture = mixed.resized(box, size) if not whole else mixed.copy() if kept else mixed
-    for overlay in overlays + ([label] if label else []):
-        overlay.burn(picture)
-    return picture
 
 
 def _dissolved(index: int, frames: int) -> float:
