@@ -35,6 +35,17 @@ def live_frame(conn: psycopg.Connection, shot_id: UUID, frame_type: str) -> dict
              ORDER BY f.created_at DESC LIMIT 1""", [shot_id, frame_type]).fetchone()
 
 
+def branch_start_frames(conn: psycopg.Connection, branch_id: UUID) -> dict[UUID, dict]:
+    """The newest live start frame of every live shot of the branch's live scenes, by shot id."""
+    rows = conn.execute(
+        f"""SELECT DISTINCT ON (f.shot_id) f.* FROM frames f JOIN shots sh ON sh.id = f.shot_id
+              JOIN scenes sc ON sc.id = sh.scene_id
+             WHERE sc.branch_id = %s AND sc.superseded_at IS NULL AND sh.superseded_at IS NULL
+               AND f.frame_type = 'start' AND {_LIVE}
+             ORDER BY f.shot_id, f.created_at DESC""", [branch_id]).fetchall()
+    return {row["shot_id"]: row for row in rows}
+
+
 def insert_frame(conn: psycopg.Connection, frame: dict) -> dict:
     """A newly rendered frame; the shot's live frame of that type before it is superseded (kept as history)."""
     previous = conn.execute(

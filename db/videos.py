@@ -33,6 +33,14 @@ def shot_clips(conn: psycopg.Connection, scene_id: UUID) -> list[dict]:
              ORDER BY sh.shot_order, v.created_at DESC""", [scene_id]).fetchall()
 
 
+def branch_clips(conn: psycopg.Connection, branch_id: UUID) -> list[dict]:
+    """The live clips of every live shot of the branch's live scenes, newest first per shot."""
+    return conn.execute(
+        f"""SELECT v.* FROM videos v JOIN shots sh ON sh.id = v.shot_id JOIN scenes sc ON sc.id = sh.scene_id
+             WHERE sc.branch_id = %s AND sc.superseded_at IS NULL AND sh.superseded_at IS NULL AND {_LIVE}
+             ORDER BY v.shot_id, v.created_at DESC""", [branch_id]).fetchall()
+
+
 def set_state(conn: psycopg.Connection, clip_id: UUID, status: str, *, error: str | None = None) -> dict | None:
     return conn.execute(
         "UPDATE videos SET status = %s, error_message = %s WHERE id = %s RETURNING *", [status, error, clip_id]

@@ -32,21 +32,24 @@ MAX_DISSOLVE = 1.0
 
 
 def film_parts(conn: psycopg.Connection, branch_id: UUID) -> tuple[list[dict], list[int]]:
-    """What the film is made of now, shot by shot, and the numbers of the scenes not finished."""
+    """What the film is made of now, shot by shot, and the numbers of the scenes not finished (four queries)."""
+    clips: dict[UUID, list[dict]] = {}
+    for clip in video_rows.branch_clips(conn, branch_id):
+        clips.setdefault(clip["shot_id"], []).append(clip)
+    stills = frame_rows.branch_start_frames(conn, branch_id)
+    shots: dict[UUID, list[dict]] = {}
+    for shot in shot_rows.branch_shots(conn, branch_id):
+        shots.setdefault(shot["scene_id"], []).append(shot)
     parts, missing = [], []
     for scene in scene_rows.branch_scenes(conn, branch_id):
-        clips: dict[UUID, list[dict]] = {}
-        for clip in video_rows.shot_clips(conn, scene["id"]):
-            clips.setdefault(clip["shot_id"], []).append(clip)
-        shots = shot_rows.live_shots(conn, scene["id"])
-        for shot in shots:
-            parts.append(_part(conn, scene, shot, clips.get(shot["id"], [])))
-        if scene["status"] != SceneStatus.VIDEO_COMPLETE or not shots:
+        own = shots.get(scene["id"], [])
+        parts += [_part(scene, shot, clips.get(shot["id"], []), stills.get(shot["id"])) for shot in own]
+        if scene["status"] != SceneStatus.VIDEO_COMPLETE or not own:
             missing.append(scene["scene_number"])
     return parts, missing
 
 
-def _part(conn: psycopg.Connection, scene: dict, shot: dict, clips: list[dict]) -> dict:
+def _part(scene: dict, shot: dict, clips: list[dict], still: dict | None) -> dict:
     done = [c for c in clips if c["status"] == ClipStatus.COMPLETE and c["video_url"]]
     chosen = next((c for c in done if c["approved"]), done[0] if done else None)
     base = {"scene_number": scene["scene_number"], "slug": scene["slug"], "shot": str(shot["id"]),
@@ -54,9 +57,8 @@ def _part(conn: psycopg.Connection, scene: dict, shot: dict, clips: list[dict]) 
     if chosen is not None:
         return {**base, "kind": "clip", "media": chosen["video_url"], "approved": chosen["approved"],
                 "clip_id": str(chosen["id"]), "model": chosen["model"], "cost": str(chosen["cost_credits"] or 0)}
-    frame = frame_rows.live_frame(conn, shot["id"], "start")
-    if frame is not None:
-        return {**base, "kind": "still", "media": frame["image_url"]}
+    if still is not None:
+        return {**base, "kind": "still", "media": still["image_url"]}
     return {**base, "kind": "card", "text": shot["action"]}
 
 

@@ -15,6 +15,7 @@ from core.pipeline import Item, producer_of
 from core.production import versions
 from core.production.changes import apply_scene_change, scene_change
 from core.production.context import SceneRef
+from core.production.edits import change_preview
 from core.runtime.studio import Studio
 from core.runtime.work import work
 from db import scene_versions as version_rows
@@ -49,8 +50,7 @@ def require_prompts(conn: psycopg.Connection, ref: SceneRef, content: dict) -> N
 
 
 def edit_preview(studio: Studio, user_id: UUID, ref: SceneRef) -> ChangePreview:
-    with studio.db.as_user(user_id) as conn:
-        return build_preview(conn, ref.branch_id, scene_change(conn, ref, STAGE, "edit"), studio.engines.estimator)
+    return change_preview(studio, user_id, ref, STAGE)
 
 
 def save_prompt_edits(studio: Studio, user_id: UUID, ref: SceneRef, seen_version: int, rows: list[dict], *,
