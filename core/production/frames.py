@@ -90,7 +90,13 @@ def missing(studio: Studio, user_id: UUID, ref: SceneRef) -> list[Slot]:
 def _missing(conn: psycopg.Connection, ref: SceneRef) -> list[Slot]:
     ordered = slots(shot_rows.live_shots(conn, ref.scene_id))
     busy = _busy(conn, [s.shot["id"] for s in ordered])
-    return [s for s in ordered if s.key not in busy and frame_rows.live_frame(conn, *s.key) is None]
+    made = _live_frames(conn, ref)
+    return [s for s in ordered if s.key not in busy and s.key not in made]
+
+
+def _live_frames(conn: psycopg.Connection, ref: SceneRef) -> dict[tuple[UUID, str], dict]:
+    """The scene's live frames by (shot, frame type), in one query."""
+    return {(f["shot_id"], f["frame_type"]): f for f in frame_rows.scene_frames(conn, ref.scene_id)}
 
 
 def _busy(conn: psycopg.Connection, shot_ids: list[UUID]) -> dict[tuple[UUID, str], dict]:
@@ -248,7 +254,8 @@ def frame_board(studio: Studio, user_id: UUID, ref: SceneRef) -> list[BoardSlot]
         latest: dict = {}
         for job in job_rows.jobs_for_targets(conn, FRAME, [s.shot["id"] for s in ordered]):
             latest.setdefault((job["target_id"], job["payload"].get("frame_type")), job)
-        frames = {s.key: frame_rows.live_frame(conn, *s.key) for s in ordered}
+        made = _live_frames(conn, ref)
+        frames = {s.key: made.get(s.key) for s in ordered}
     board = []
     for slot in ordered:
         prior = prior_slot(ordered, slot)
