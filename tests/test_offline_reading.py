@@ -9,7 +9,7 @@ from core.offline import writer
 from core.offline.assets import extract_assets
 from core.offline.names import find_characters
 from core.offline.speech import Exchange, split_speech
-from core.offline.text import has_word, paragraphs, split_sentences
+from core.offline.text import has_word, is_title_line, paragraphs, sentences, split_sentences
 from core.offline.wardrobe import figure_look
 
 FERRY = """Title: The Ferry
@@ -308,3 +308,20 @@ def test_whoever_names_themselves_says_the_line():
 def test_a_kinship_word_only_ever_said_is_how_someone_is_called_not_a_character(story, cast, not_cast):
     names = {c.name for c in find_characters(story)}
     assert cast <= names and not names & not_cast
+
+
+# Written for this test: a story pasted with its title on the first line, as plain text.
+KILN = """The Kiln
+
+Marguerite Osei runs the last pottery on Fenwick Street. Every Thursday she fires the kiln.
+
+"They want the building back by spring," Dario says.
+"""
+
+
+def test_a_plain_title_line_heading_a_story_is_not_part_of_its_first_sentence():
+    assert paragraphs(KILN)[0].startswith("Marguerite Osei runs")
+    assert sentences(KILN)[0].text == "Marguerite Osei runs the last pottery on Fenwick Street."
+    assert [is_title_line(t) for t in ("The Kiln", "Chapter 1", "Once upon a time", "Rain.", '"Wait!"')] == [
+        True, True, False, False, False]
+    assert paragraphs("The Kiln") == ["The Kiln"]  # a text that is only a title line is kept: it is all there is

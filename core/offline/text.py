@@ -66,10 +66,20 @@ _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])
 
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs of prose, each on one line; Markdown titles, rules and emphasis
-    marks (a story pasted from a document) are layout, not sentences."""
+    marks (a story pasted from a document) are layout, not sentences, and so is a plain title line heading
+    the text ("The Kiln")."""
     text = _EMPHASIS.sub(r"\2", _MARKUP_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
-    blocks = re.split(r"\n\s*\n", text)
-    return [" ".join(block.split()) for block in blocks if block.strip()]
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    if len(blocks) > 1 and is_title_line(blocks[0]):
+        blocks = blocks[1:]
+    return [" ".join(block.split()) for block in blocks]
+
+
+def is_title_line(block: str) -> bool:
+    """A heading, not a sentence: one short line in title case with no sentence-ending mark or speech."""
+    found = words(block)
+    return ("\n" not in block and 0 < len(found) <= 8 and not re.search(r"[.!?;:,\"“”]\s*$|[\"“”]", block)
+            and all(word[0].isupper() or word.isdigit() for word in found if len(word) > 3))
 
 
 def split_sentences(paragraph: str) -> list[str]:
