@@ -194,3 +194,21 @@ def test_action_is_timed_at_about_three_words_a_second_but_never_under_the_short
     long_text = "BO sorts the seed packets by colour, then by size, then by the year written on each one in pencil."
     timed = plan(Scene("INT. SHED - DAY", long_text, ("BO",), (), "INT. SHED - NIGHT")).shots
     assert [shot.duration for shot in timed] == [8]  # 20 words: about 7 seconds
+
+
+# Written for this test: the subject is a pronoun after a few words of time, and the first name is someone else's.
+POTTERY = Scene("INT. POTTERY - DAY", """\
+MARGUERITE shapes a bowl at the wheel.
+
+Every Thursday she fires the kiln, and every Thursday her nephew DARIO is late.
+
+When he arrives, Marguerite does not look up.""", ("MARGUERITE", "DARIO"), ("kiln",), "EXT. STREET - DAY")
+
+
+def test_an_action_whose_subject_is_she_stays_on_the_person_before_not_the_first_name_it_mentions():
+    shots = plan(POTTERY).shots
+    kiln = next(shot for shot in shots if "fires the kiln" in shot.action)
+    assert _leads(kiln) == ["MARGUERITE"]
+    assert "Dario" not in kiln.camera.note  # the insert is on her hands, not his
+    arrives = next(shot for shot in shots if "When he arrives" in shot.action)
+    assert _leads(arrives) == ["MARGUERITE"]  # a subordinate 'he' leaves the subject to the name

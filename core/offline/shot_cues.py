@@ -51,6 +51,9 @@ _ENTER = re.compile(r"\b(?:enters?|entering|comes? in|walks? in|steps? in|arrive
 _EXIT = re.compile(r"\b(?:exits?|exiting|leaves(?! the \w+ (?:on|in|at|behind))|walks? out|goes out|steps? out|"
                    r"disappears?|vanish(?:es)?|slips? out|storms? out|hurries out|runs? out|walks? away|is gone)\b", re.IGNORECASE)
 _PRONOUN_OPENING = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+_PRONOUN_AFTER_WORDS = re.compile(r"^\W*((?:[\w'’-]+,?\s+){1,3}?)(?:he|she|they)\s", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|as|if|after|before|while|because|though|although|until|once|since|"
+                          r"where|unless|and|but|or|says|said|asks|asked|tells|told|thinks|knows)\b", re.IGNORECASE)
 
 
 def _forms(base: str) -> set[str]:
@@ -106,6 +109,16 @@ def names_in(text: str, cast: tuple[str, ...]) -> list[str]:
 
 def opens_with_pronoun(text: str) -> bool:
     return bool(_PRONOUN_OPENING.match(text))
+
+
+def pronoun_leads(text: str, named: list[str]) -> bool:
+    """Whether a pronoun is the subject of the text's first clause after a few words of time or place ("Every
+    Thursday she fires the kiln, and her nephew Dario is late"): then the action goes on with the person before,
+    not the first one it names. A subordinate opening ("When he arrives, Mara smiles") or a name first doesn't."""
+    match = _PRONOUN_AFTER_WORDS.match(text)
+    if not match or _SUBORDINATE.search(match.group(1)):
+        return False
+    return not any(re.search(rf"\b{re.escape(name)}\b", match.group(1), re.IGNORECASE) for name in named)
 
 
 def props_in(text: str, props: tuple[str, ...]) -> list[str]:

@@ -20,7 +20,15 @@ from core.film.shots import DEFAULT_SHOT_SECONDS, MAX_SHOTS_PER_SCENE, Prominenc
 from core.offline import setups
 from core.offline.breakdown import Beat, Heading, break_down, read_heading
 from core.offline.coverage import ACTION_WORDS_PER_SECOND, SPOKEN_WORDS_PER_SECOND, Guidance, Piece, cut, read_guidance
-from core.offline.shot_cues import comings_and_goings, handled, names_in, opens_with_pronoun, prop_changes, props_in
+from core.offline.shot_cues import (
+    comings_and_goings,
+    handled,
+    names_in,
+    opens_with_pronoun,
+    pronoun_leads,
+    prop_changes,
+    props_in,
+)
 from core.offline.text import split_sentences, title_case
 
 MAX_ACTION_CHARS = 4_000
@@ -150,7 +158,7 @@ class _Shooting:
     def _subject(self, text: str, named: list[str]) -> str | None:
         """Who the action is about: the first name; for 'She ...' the subject of the action just before (a
         paragraph cut in two), else the one person it can only be."""
-        if opens_with_pronoun(text):
+        if opens_with_pronoun(text) or pronoun_leads(text, named):
             alone = self.in_view if len(self.in_view) == 1 else self.scene.cast if len(self.scene.cast) == 1 else []
             if self.subject or alone:
                 return self.subject or alone[0]
