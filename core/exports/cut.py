@@ -32,7 +32,7 @@ class CutShot:
     frame_prompt: str = ""
     video_prompt: str = ""
     model: str = ""  # "google:veo-3.1-generate-preview", "offline:animatic"
-    cost: Decimal = Decimal("0")
+    cost: Decimal = Decimal(0)
     media: str | None = None  # the clip's path or URL; None while it isn't rendered
     still: str | None = None  # the start frame's path, standing in when there is no clip
 

@@ -12,6 +12,8 @@
   keeps its own place in time (its sound stays in sync) and the film lasts exactly the sum of the parts.
   The sound fades out and in across the join the same way.
 - Parts start on the frame nearest their start time, so the film's length is the parts' sum to the frame.
+- The sound is encoded in a child process while the pictures are encoded here (core.exports.soundtrack); should
+  that process stall, the film is made again in this one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from core.errors import InputRejected
 from core.exports.mp4 import SAMPLE_RATE, Mp4Writer
 from core.exports.picture import Picture, blended
 from core.exports.reels import CHANNELS, clip_pictures, clip_size, clip_sound, still_pictures
+from core.exports.soundtrack import SoundStalled, encoded_aside
 
 DEFAULT_SIZE = (1024, 576)
 MAX_DISSOLVE = 4.0  # seconds
@@ -73,8 +76,21 @@ def assemble_film(parts: Sequence[FilmPart], *, width: int | None = None, height
     _check(parts, fps, dissolve)
     size = _film_size(parts, width, height)
     reels = _reels(parts, fps, dissolve)
-    with Mp4Writer(*size, fps=fps, channels=CHANNELS) as writer:
-        writer.add_pictures(_film(reels, fps, size))
+    try:
+        return _encoded(reels, fps, size, aside=True)
+    except SoundStalled:
+        return _encoded(reels, fps, size, aside=False)
+
+
+def _encoded(reels: list[_Reel], fps: int, size: tuple[int, int], *, aside: bool) -> bytes:
+    """The film's MP4: its sound encoded by a child process (`aside`, where one can be forked) or here."""
+    blocks = (lambda: (_sound(reel, fps) for reel in reels)) if aside else None
+    with (encoded_aside(blocks, CHANNELS) as sound, Mp4Writer(*size, fps=fps, channels=CHANNELS) as writer):
+        if sound is None:  # one process for both
+            writer.add_pictures(_film(reels, fps, size, with_sound=True))
+        else:
+            writer.add_pictures(_film(reels, fps, size), sound=sound.ready)
+            writer.add_sound_packets(sound.rest())
         return writer.finish()
 
 
@@ -93,12 +109,15 @@ def _named(number: int, part: FilmPart) -> str:
     return f"part {number}" + (f" ({part.label.strip()})" if part.label.strip() else "")
 
 
-def _film(reels: list[_Reel], fps: int, size: tuple[int, int]) -> Iterator[Picture | np.ndarray]:
-    """The film's pictures in order, each part preceded by its sound (the writer queues it where it falls)."""
+def _film(reels: list[_Reel], fps: int, size: tuple[int, int], *,
+          with_sound: bool = False) -> Iterator[Picture | np.ndarray]:
+    """The film's pictures in order; `with_sound`, each part preceded by its sound (the writer queues it where it
+    falls)."""
     showing = _pictures(reels[0], fps, size)
     last: Picture | None = None
     for number, reel in enumerate(reels):
-        yield _sound(reel, fps)
+        if with_sound:
+            yield _sound(reel, fps)
         following = _pictures(reels[number + 1], fps, size) if number + 1 < len(reels) else None
         incoming = None
         for index, picture in enumerate(showing):
