@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.errors import InputRejected
 from core.exports.film import FilmPart, assemble_film
-from core.exports.probe import probe
+from core.exports.probe import duration, probe
 from core.offline.animatic import AnimaticRequest, render_animatic
 from tests.media import clip, difference, fitted, frames, loudness, png, solid, sound
 
@@ -147,3 +147,12 @@ def test_probe_reads_a_path_and_refuses_what_isnt_video(tmp_path):
     assert (found.frames, found.fps, found.width) == (12, 12.0, 160)
     with pytest.raises(InputRejected):
         probe(b"plain text, not a film")
+
+
+def test_a_films_length_is_read_from_its_header_as_exactly_as_by_decoding_it(tmp_path):
+    made = film([FilmPart(clip=held(RED, 1.5), seconds=1.5), FilmPart(still=png(solid(GREY)), seconds=0.75)])
+    assert duration(made) == probe(made).duration == pytest.approx(2.25, abs=1 / FPS)
+    (tmp_path / "film.mp4").write_bytes(made)
+    assert duration(tmp_path / "film.mp4") == duration(made)
+    with pytest.raises(InputRejected):
+        duration(b"plain text, not a film")

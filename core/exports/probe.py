@@ -2,6 +2,7 @@
 
     probe(mp4_bytes_or_path) -> Probe(video_codec="h264", width=1024, height=576, fps=24.0, frames=192,
                                       duration=8.0, audio_codec="aac", audio_duration=8.0, sample_rate=48000)
+    duration(mp4_bytes_or_path) -> 8.0      the picture's length from the file's header alone (nothing decoded)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import av
 
 from core.errors import InputRejected
+from core.exports.reels import decoder_threads
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,22 @@ def probe(mp4: bytes | str | Path) -> Probe:
         raise InputRejected({"video": f"this isn't a video file we can read ({exc.__class__.__name__})"}) from exc
 
 
+def duration(mp4: bytes | str | Path) -> float:
+    """The picture's length in seconds as the file's header gives it (the sound's for a file without picture).
+
+    Raises:
+        InputRejected: the bytes aren't a video file PyAV can read.
+    """
+    source = io.BytesIO(mp4) if isinstance(mp4, bytes | bytearray) else str(mp4)
+    try:
+        with av.open(source) as container:
+            streams = container.streams.video or container.streams.audio
+            seconds = _seconds(streams[0]) if streams else 0.0
+            return seconds or (container.duration or 0) / av.time_base
+    except (av.FFmpegError, ValueError, OSError) as exc:
+        raise InputRejected({"video": f"this isn't a video file we can read ({exc.__class__.__name__})"}) from exc
+
+
 def _probed(container) -> Probe:
     video = container.streams.video[0] if container.streams.video else None
     audio = container.streams.audio[0] if container.streams.audio else None
@@ -67,7 +85,7 @@ def _probed(container) -> Probe:
 
 
 def _decoded_frames(container, video) -> int:
-    video.thread_type = "AUTO"
+    video.thread_type = decoder_threads(video.width, video.height)
     return sum(1 for _ in container.decode(video))
 
 

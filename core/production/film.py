@@ -15,7 +15,7 @@ import psycopg
 
 from core.errors import NotFound, StageIncomplete
 from core.exports.film import FilmPart, assemble_film
-from core.exports.probe import probe
+from core.exports.probe import duration
 from core.film.statuses import ClipStatus, CutStatus, SceneStatus
 from core.offline.cards import card_png
 from core.runtime import jobs
@@ -94,7 +94,7 @@ def render_film_job(studio: Studio, user_id: UUID, job: dict) -> dict:
         mp4 = assemble_film([_film_part(studio, user_id, part) for part in cut["parts"]],
                             dissolve=float(cut["dissolve"]))
         media_key = studio.media.put(mp4, ".mp4", owner=user_id)
-        seconds = probe(mp4).duration
+        seconds = duration(mp4)
     except Exception as exc:
         with studio.db.as_user(user_id) as conn:
             cut_rows.set_state(conn, cut["id"], CutStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
