@@ -19,8 +19,10 @@ bucket). Objects a token may not read are "not found", as RLS makes them; writes
 
 Errors come as ``{"statusCode": "404", "error": "not_found", "message": "Object not found"}`` with that HTTP
 status, or, with ``legacy_status=True``, with HTTP 400 as older Storage servers answered. ``outage`` answers
-every request with a gateway's HTML page of that status; ``hang_up`` closes each connection unanswered;
-``racing_writer`` has another worker store the same object just before each upload lands.
+every request with a gateway's HTML page of that status; ``passing_outage`` answers the next requests with those
+statuses, one each, then recovers; ``hang_up`` closes each connection unanswered; ``lost_upload_answers`` stores
+that many uploads and hangs up instead of answering (the answer lost on the way back); ``racing_writer`` has
+another worker store the same object just before each upload lands.
 """
 
 from __future__ import annotations
@@ -96,7 +98,9 @@ class FakeStorage(LocalServer):
         self.objects: dict[tuple[str, str], Stored] = {}
         self.requests: list[Seen] = []
         self.outage: int | None = None
+        self.passing_outage: list[int] = []
         self.hang_up = False
+        self.lost_upload_answers = 0
         self.racing_writer = False
         super().__init__()
 
@@ -197,8 +201,9 @@ class FakeStorage(LocalServer):
     # --- HTTP ---------------------------------------------------------------------------------------
 
     def respond(self, seen: Seen) -> tuple[int, dict, bytes]:
-        if self.outage:
-            return self.outage, {"content-type": "text/html"}, b"<html><body>502 Bad Gateway</body></html>"
+        if self.outage or self.passing_outage:
+            status = self.outage or self.passing_outage.pop(0)
+            return status, {"content-type": "text/html"}, f"<html><body>{status} Bad Gateway</body></html>".encode()
         try:
             return self.answer(seen)
         except Refusal as refused:
@@ -222,6 +227,13 @@ class FakeStorage(LocalServer):
                 with api._lock:
                     api.requests.append(seen)
                     status, headers, body = api.respond(seen)
+                    lost = api.lost_upload_answers > 0 and seen.method == "POST" and status == 200 and \
+                        seen.path.startswith("/object/") and not seen.path.startswith(("/object/sign/",
+                                                                                       "/object/info/"))
+                    api.lost_upload_answers -= lost
+                if lost:
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -47,9 +47,10 @@ def fake(request):
 both_status_styles = pytest.mark.parametrize("fake", [False, True], ids=["status", "legacy-400"], indirect=True)
 
 
-def store_on(fake: FakeStorage, cache: Path, key: str = SERVICE_KEY) -> SupabaseMediaStore:
-    """A store on the fake, as one machine has it: its own cache folder."""
-    return SupabaseMediaStore(fake.url, key, BUCKET, cache_dir=cache)
+def store_on(fake: FakeStorage, cache: Path, key: str = SERVICE_KEY, waits: list | None = None) -> SupabaseMediaStore:
+    """A store on the fake, as one machine has it: its own cache folder (its waits between tries noted, not slept)."""
+    return SupabaseMediaStore(fake.url, key, BUCKET, cache_dir=cache,
+                              sleep=(waits if waits is not None else []).append)
 
 
 @pytest.fixture
@@ -244,6 +245,46 @@ def test_a_gateway_error_page_is_service_unavailable_without_its_markup(fake, st
     with pytest.raises(ServiceUnavailable) as down:
         OPERATIONS[operation](store)
     assert str(down.value) == "Supabase Storage failed (502): 502 Bad Gateway"
+
+
+def test_a_passing_outage_is_tried_again_and_the_frame_is_stored(fake, tmp_path):
+    waits = []
+    store = store_on(fake, tmp_path / "cache", waits=waits)
+    store.ensure_bucket()
+    fake.passing_outage = [503, 502]  # the gateway falls over twice, then the project answers
+    key = store.put(FRAME, ".png", owner=MARA)
+
+    assert fake.objects[(BUCKET, f"{MARA}/{key}")].data == FRAME
+    assert len(waits) == 2 and 0 < waits[0] < waits[1] <= 1.0
+    assert store_on(fake, tmp_path / "elsewhere").get(key, owner=MARA) == FRAME
+
+
+def test_an_upload_whose_answer_was_lost_finds_its_frame_stored_and_stores_it_once(fake, store):
+    fake.lost_upload_answers = 1  # stored, but the connection drops before the answer comes back
+    key = store.put(FRAME, ".png", owner=MARA)
+
+    assert key == FRAME_KEY and list(fake.objects) == [(BUCKET, f"{MARA}/{key}")]
+    assert len(fake.sent("POST", f"/object/{BUCKET}/")) == 2  # the second found it there (409): ours
+
+
+def test_a_lasting_outage_is_given_up_after_three_tries_and_says_so(fake, tmp_path):
+    waits = []
+    store = store_on(fake, tmp_path / "cache", waits=waits)
+    fake.outage = 503
+    with pytest.raises(ServiceUnavailable) as down:
+        store.get(FRAME_KEY, owner=MARA)
+    assert str(down.value) == "Supabase Storage failed (503): 503 Bad Gateway"
+    assert down.value.hint.startswith("Tried 3 times. ") and len(fake.requests) == 3 and len(waits) == 2
+
+
+@pytest.mark.parametrize("key", [ANON_KEY, SERVICE_KEY])
+def test_a_refusal_is_not_tried_again(fake, tmp_path, key):
+    waits = []
+    store = store_on(fake, tmp_path / "cache", key=key, waits=waits)
+    fake.add_bucket(BUCKET)
+    with pytest.raises((ServiceUnavailable, NotFound)):
+        store.get(FRAME_KEY, owner=MARA)  # the anon key is refused; the service key finds nothing stored
+    assert len(fake.requests) == 1 and waits == []
 
 
 # --- the bucket and the settings ----------------------------------------------------------------------

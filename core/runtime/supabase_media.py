@@ -14,6 +14,11 @@ What storage3 2.x sends (the contract tests' fake answers the same):
 
 Reads go through a local cache (the data folder's media-cache, one folder per owner): a key names its bytes
 forever, so a cached file never goes stale and each worker downloads a frame once.
+
+A dropped connection, a timeout, a 5xx or a 429 is tried again (RETRY: 3 tries, 0.5 s then 1 s apart) before it
+is a ServiceUnavailable, so a frame a model was paid to draw isn't lost to one hiccup on the way to the bucket.
+Every call is safe to repeat: an upload whose answer was lost finds its object there (409, content-addressed, so
+it is ours); reads and signing change nothing. A refusal (a bad key, a missing bucket or object) fails at once.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from storage3.exceptions import StorageApiError
 from storage3.utils import StorageException
 
 from core.errors import InputRejected, NotFound, ServiceUnavailable
+from core.providers.retrying import RetryPolicy
 from core.runtime.media import LocalMediaStore, Owner, check_media_key, content_type, is_media_key, media_key
 from core.runtime.settings import HIDDEN, redact
 
 DEFAULT_BUCKET = "aiuteur-media"
 CACHE_CONTROL = "31536000"  # a year: an object's bytes never change under its key
+RETRY = RetryPolicy(attempts=3, first_delay=0.5, max_delay=4.0)
 KEY_HINT = ("Set SUPABASE_SERVICE_KEY to the project's service_role key (Project Settings → API): the anon key "
             "can't write the private media bucket.")
 
@@ -43,12 +50,14 @@ class SupabaseMediaStore:
     """The MediaStore protocol over a private Supabase Storage bucket, one folder per owner."""
 
     def __init__(self, url: str, service_key: str, bucket: str = DEFAULT_BUCKET, *, cache_dir: Path,
-                 url_seconds: int = 3600, timeout_seconds: float = 60.0) -> None:
+                 url_seconds: int = 3600, timeout_seconds: float = 60.0, retry: RetryPolicy = RETRY,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.project_url = url.rstrip("/")
         self.bucket = bucket
         self.cache_dir = cache_dir
         self.url_seconds = url_seconds
         self.timeout_seconds = timeout_seconds
+        self.retry, self._sleep = retry, sleep
         self._service_key = service_key
         self._client = None
         self._lock = threading.Lock()
@@ -144,12 +153,24 @@ class SupabaseMediaStore:
         return self._guarded(lambda: action(self._storage().from_(self.bucket)))
 
     def _guarded(self, action: Callable):
+        """`action`, tried again after a passing failure (RETRY); its last failure in the studio's words."""
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                return self._once(action)
+            except _Passing as exc:
+                if attempt == self.retry.attempts:
+                    tried = f"Tried {attempt} times. " if attempt > 1 else ""
+                    raise ServiceUnavailable(str(exc), tried + exc.hint) from exc.__cause__
+                self._sleep(self.retry.delay(attempt))
+        raise AssertionError("unreachable: RETRY.attempts must be at least 1")
+
+    def _once(self, action: Callable):
         try:
             return action()
         except StorageApiError as exc:
             raise self._refused(exc) from exc
         except httpx.TransportError as exc:
-            raise ServiceUnavailable(
+            raise _Passing(
                 f"Can't reach Supabase Storage at {self.project_url}: {self._clean(_first_line(exc))}",
                 "Check SUPABASE_URL and that this machine can reach it, or unset AIUTEUR_MEDIA_STORE to keep "
                 "media in the local folder.") from exc
@@ -171,8 +192,9 @@ class SupabaseMediaStore:
         if status in ("400", "401", "403") and any(w in said for w in ("unauthorized", "jwt", "security policy",
                                                                        "signature", "access")):
             return ServiceUnavailable(f"Supabase Storage refused the studio's key: {message}", KEY_HINT)
-        return ServiceUnavailable(f"Supabase Storage failed ({status}): {message}",
-                                  "Try again; if it keeps failing, check the Supabase project's status.")
+        failed = _Passing if status == "429" or status.startswith("5") else ServiceUnavailable
+        return failed(f"Supabase Storage failed ({status}): {message}",
+                      "Try again; if it keeps failing, check the Supabase project's status.")
 
     def _clean(self, text: str) -> str:
         """`text` without the service key or any credential it might quote."""
@@ -207,6 +229,10 @@ class _NoBucket(ServiceUnavailable):
 
 class _Duplicate(ServiceUnavailable):
     """The object is there already (an upload without upsert)."""
+
+
+class _Passing(ServiceUnavailable):
+    """A failure that may pass: the connection, a timeout, a 5xx, a 429 (tried again)."""
 
 
 def _folder(owner: Owner) -> str:
