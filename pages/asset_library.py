@@ -8,7 +8,7 @@ from core.errors import InputRejected, NotFound
 from core.story.assets import delete_library_asset, library, rename_library_asset
 from core.story.projects import list_projects
 from pages.ui import session as common
-from pages.ui.media_view import show_picture
+from pages.ui.media_view import media_or_reason
 from pages.ui.prose import escaped
 
 TYPES = ("character", "location", "prop")
@@ -32,8 +32,11 @@ st.caption(f"{len(items)} asset(s). Pull one into a film from its Stage 5 · Glo
 def card(item: dict) -> None:
     st.markdown(f"**{escaped(item['name'])}**  \n:gray[{item['asset_type']}]")
     key = item["image_key_url"]
-    if not show_picture(studio, user.id, key, caption=item["name"], width="stretch"):
-        st.caption("No reference image")
+    with media_or_reason():
+        if key and studio.media.exists(key, owner=user.id):
+            st.image(studio.media.for_browser(key, owner=user.id), caption=item["name"], width="stretch")
+        else:
+            st.caption("No reference image")
     if item["description"]:
         st.caption(item["description"])
     source = films.get(item["promoted_from_project_id"])

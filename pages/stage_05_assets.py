@@ -22,7 +22,7 @@ from core.story.assets import (
 )
 from core.story.edits import save_assets, stage_view
 from pages.ui import session as common
-from pages.ui.media_view import show_picture
+from pages.ui.media_view import media_or_reason
 from pages.ui.prose import escaped
 from pages.ui.stage_frame import engine_caption, estimate_caption, require_stage_open, run_action
 from pages.ui.stage_session import StageSession
@@ -123,7 +123,10 @@ def asset_card(asset: dict, in_library: bool) -> None:
     job = asset["job"]
     origin = " · from your library" if asset["global_asset_id"] else ""
     st.markdown(f"**{escaped(asset['name'])}**  \n:gray[{asset['asset_type']}{origin}]")
-    show_picture(studio, user.id, asset["image_key_url"], caption=asset["name"], width="stretch")
+    with media_or_reason():
+        if asset["image_key_url"] and studio.media.exists(asset["image_key_url"], owner=user.id):
+            st.image(studio.media.for_browser(asset["image_key_url"], owner=user.id), caption=asset["name"],
+                     width="stretch")
     if job and job["status"] in ACTIVE:
         st.caption(":material/hourglass_top: " + ("Drawing…" if job["status"] == JobStatus.RUNNING else "Queued"))
     elif job and job["status"] == JobStatus.FAILED:

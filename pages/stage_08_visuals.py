@@ -14,7 +14,7 @@ from core.production import instances
 from core.production.edits import scene_context
 from core.runtime.jobs import JobStatus
 from db.jobs import UNFINISHED
-from pages.ui.media_view import show_picture
+from pages.ui.media_view import media_or_reason
 from pages.ui.prose import escaped
 from pages.ui.scene_session import open_scene_stage
 from pages.ui.stage_frame import run_action
@@ -77,8 +77,10 @@ def image_board() -> None:
             with column, st.container(border=True):
                 st.markdown(f"**{escaped(row['name'])}** · {', '.join(row['status_tags']) or 'override'}")
                 key = row["image_key_url"] or row["asset_image_key"]
-                show_picture(studio, user.id, key, width="stretch",
-                             caption="this scene's look" if row["image_key_url"] else "the asset (not redrawn yet)")
+                with media_or_reason():
+                    if key and studio.media.exists(key, owner=user.id):
+                        st.image(studio.media.for_browser(key, owner=user.id), width="stretch",
+                                 caption="this scene's look" if row["image_key_url"] else "the asset (not redrawn yet)")
                 job = row["job"]
                 if job and job["status"] in UNFINISHED:
                     st.caption(":material/hourglass_top: Drawing…")

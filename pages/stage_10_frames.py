@@ -11,7 +11,7 @@ from core.costs.ledger import dollars
 from core.film.statuses import StageStatus
 from core.pipeline import stage
 from core.production import frames as scene_frames
-from pages.ui.media_view import show_picture
+from pages.ui.media_view import media_or_reason
 from pages.ui.scene_session import open_scene_stage
 from pages.ui.stage_frame import guarded_change, run_action
 
@@ -42,8 +42,9 @@ def draw_missing() -> None:
 def frame_card(slot) -> None:
     st.markdown(f"**{slot.label}** · {slot.state}")
     frame = slot.frame
-    if frame:
-        show_picture(studio, user.id, frame["image_url"], width="stretch",
+    with media_or_reason():
+        if frame and studio.media.exists(frame["image_url"], owner=user.id):
+            st.image(studio.media.for_browser(frame["image_url"], owner=user.id), width="stretch",
                      caption=f"seed {frame['seed']} · drawn {frame['regeneration_count'] + 1} time(s)")
     if slot.state == "failed":
         st.error(f"Failed: {slot.job['error']}", icon=":material/error:")

@@ -13,7 +13,7 @@ from core.story.projects import project_overview
 from pages.ui import session as common
 from pages.ui.farm_panel import farm_panel
 from pages.ui.film_panel import film_panel
-from pages.ui.media_view import show_clip
+from pages.ui.media_view import media_or_reason
 from pages.ui.scene_session import open_scene_stage
 from pages.ui.stage_frame import run_action
 
@@ -30,9 +30,11 @@ in_flight = any(row["clip"] and row["clip"]["status"] in CLIP_IN_FLIGHT for row 
 def clip_card(row: dict) -> None:
     shot, clip, playable = row["shot"], row["clip"], row["playable"]
     st.markdown(f"**{shot['shot_id']}** · {shot['duration']} s · {clip['status'] if clip else 'no clip'}")
-    if playable and show_clip(studio, user.id, playable["video_url"]):
-        st.caption(f"{playable['model']} · take {playable['version']}" + (
-            f" · {dollars(playable['cost_credits'])}" if playable["cost_credits"] else ""))
+    with media_or_reason():
+        if playable and studio.media.exists(playable["video_url"], owner=user.id):
+            st.video(studio.media.for_browser(playable["video_url"], owner=user.id))
+            st.caption(f"{playable['model']} · take {playable['version']}" + (
+                f" · {dollars(playable['cost_credits'])}" if playable["cost_credits"] else ""))
     if shot["end_frame_note"]:
         st.caption(f":material/info: {shot['end_frame_note']}")
     if clip is None:

@@ -25,10 +25,14 @@ def frame_card(url: str, cache: str, service_key: str, owner: str, key: str) -> 
     import streamlit as st
 
     from core.runtime.supabase_media import SupabaseMediaStore
-    from pages.ui.media_view import show_picture
+    from pages.ui.media_view import media_or_reason
 
     studio = SimpleNamespace(media=SupabaseMediaStore(url, service_key, cache_dir=Path(cache), sleep=lambda _: None))
-    shown = show_picture(studio, owner, key, caption="1A start")
+    shown = False
+    with media_or_reason():
+        if studio.media.exists(key, owner=owner):
+            st.image(studio.media.for_browser(key, owner=owner), caption="1A start")
+            shown = True
     st.text(f"shown: {shown}")
     st.button("Approve")
 

@@ -13,7 +13,7 @@ from core.production.film import assemble, latest_cut
 from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
-from pages.ui.media_view import show_clip
+from pages.ui.media_view import media_or_reason
 from pages.ui.stage_frame import run_action
 
 IN_FLIGHT = (CutStatus.QUEUED, CutStatus.RENDERING)
@@ -57,7 +57,8 @@ def _cut_state(studio: Studio, user: User, ref: ProjectRef, cut: dict, key: str)
 def _watch(studio: Studio, user: User, cut: dict) -> None:
     seconds, target = float(cut["seconds"] or 0), cut["target_seconds"] or 0
     stills = sum(1 for p in cut["parts"] if p["kind"] != "clip")
-    show_clip(studio, user.id, cut["media_key"])
+    with media_or_reason():
+        st.video(studio.media.for_browser(cut["media_key"], owner=user.id))
     against = f"{seconds - target:+.0f} s against the {target} s target" if target else ""
     st.caption(f"{seconds:.1f} s · {len(cut['parts'])} shots · {against}"
                + (f" · {stills} shot(s) not rendered yet (shown as their frame)" if stills else ""))

@@ -18,7 +18,7 @@ from core.production.versions import SceneStageView
 from core.runtime.auth import User
 from core.runtime.studio import Studio
 from core.story.projects import ProjectRef
-from pages.ui.media_view import show_picture
+from pages.ui.media_view import media_or_reason
 from pages.ui.prose import escaped
 from pages.ui.stage_frame import (
     engine_caption,
@@ -130,7 +130,10 @@ class SceneSession:
             return
         with st.expander(f":material/history_toggle_off: Rear-view mirror: how scene {end['number']} "
                          f"({escaped(end['slug'])}) ends"):
-            show_picture(self.studio, self.user.id, end["end_frame_key"], caption="Its last frame", width=360)
+            with media_or_reason():
+                if end["end_frame_key"] and self.studio.media.exists(end["end_frame_key"], owner=self.user.id):
+                    st.image(self.studio.media.for_browser(end["end_frame_key"], owner=self.user.id),
+                             caption="Its last frame", width=360)
             st.text(end["end_state"] or "(no text)")
             for carried in end["carried"]:
                 st.caption(f"{escaped(carried['asset'])} carries on: {', '.join(carried['tags'])}")
