@@ -9,9 +9,9 @@
 Two threads of one Python barely overlap on this work: FFmpeg's AAC encoder is called once per 1024 samples and each
 call ends with a wait for the GIL, so a thread encoding sound beside one encoding pictures made the film no faster.
 A forked child has its own interpreter: it computes the sound from the same parts (inherited, nothing is copied
-over), encodes it with the writer's settings (`SoundEncoder`) and streams the packets back through a pipe. The film
-is the same bytes as when one process encodes both (tests/test_film_assembly.py), in about half the time on two
-cores (benchmarks/render_farm.py, the film job).
+over), encodes it with the writer's settings (`SoundEncoder`) and streams the packets back through a pipe. The
+sound is packet for packet what one process encodes (tests/test_film_sound_aside.py); the film takes about half
+the time on two cores (benchmarks/render_farm.py, the film job).
 
 A clip whose sound can't be read is refused as in-process (InputRejected naming the part); a child that dies is a
 RuntimeError; one that sends nothing for STALL_SECONDS is killed (SoundStalled: the caller makes the film in one
