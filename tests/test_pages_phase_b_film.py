@@ -31,6 +31,7 @@ from core.production import run as headless
 from core.production.run import RunOptions
 from core.providers.offline import OfflineImageProvider
 from pages.ui import session as common
+from tests.app_pages import click, labels, ok, shown
 from tests.conftest import REPO_ROOT
 from tests.phase_b import PhaseBFilm, film_through_assets, live_shots, rows, through
 from workers import context
@@ -77,23 +78,6 @@ def open_page(film: PhaseBFilm, page: str, scene: int | None = None) -> AppTest:
     return at.switch_page(page).run()
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    return ok(next(b for b in at.main.button if b.label == label).click().run())
-
-
-def labels(at: AppTest) -> list[str]:
-    return [b.label for b in at.main.button]
-
-
-def shown(at: AppTest, *kinds: str) -> str:
-    return " ".join(str(e.value) for kind in kinds or ("markdown", "caption", "info", "success", "warning")
-                    for e in getattr(at.main, kind))
 
 
 def videos(at: AppTest) -> list:

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.film.statuses import SceneStatus, StageStatus
+from tests.app_pages import click, ok, shown
 from tests.conftest import REPO_ROOT
 from tests.phase_b import film_through_assets, live_shots, make_and_lock, rows
 
@@ -29,23 +30,6 @@ def open_page(film, page: str, scene: int | None = None) -> AppTest:
     return ok(at.switch_page(page).run())
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    return ok(next(b for b in at.main.button if b.label == label).click().run())
-
-
-def labels(at: AppTest) -> list[str]:
-    return [b.label for b in at.main.button]
-
-
-def shown(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "success", "warning")
-                    for e in getattr(at.main, kind))
 
 
 @pytest.fixture
