@@ -56,6 +56,9 @@ def test_sentences_keep_abbreviations_and_speech_together(paragraph, expected):
     ("The storm came. It was Tuesday in March.", []),
     ("Mara waits. Mara sighs. Rain falls. Rain hammers.", ["Mara"]),
     ('"Keep it lit," Ines said. "Keep it burning."', ["Ines"]),
+    # a hyphenated name is one name: no 'Aubin' from the Saint-Aubin ferry, no 'Luc' split off Jean-Luc
+    ("Ines Moreau ran the booth at the Saint-Aubin ferry. Later, Ines counted the till.", ["Ines Moreau"]),
+    ('Jean-Luc Picard waits on the quay. "Go," said Jean-Luc.', ["Jean-Luc Picard"]),
 ])
 def test_characters_are_names_the_text_uses(text, names):
     assert [character.name for character in find_characters(text)] == names

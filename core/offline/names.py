@@ -34,7 +34,7 @@ _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian,
 _PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto reach "
                                 "reached reaches reaching beyond past".split())  # "reached Mercy Wells"
 _INTRODUCERS = frozenset("named called".split())
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
 _ABBREVIATIONS = frozenset("st sr jr mt vs etc inc ltd co ave rd no".split())
 _COMMON_OPENERS = frozenset("""
 rain snow wind fog mist smoke thunder lightning night morning evening dawn dusk silence darkness light water fire
