@@ -111,15 +111,29 @@ def approve_each(page, count: int, counted: str) -> None:
     expect(page.get_by_role("switch", name="Approved", checked=True)).to_have_count(count)
 
 
+def shown_once(page, text: str, timeout: float = 5_000) -> None:
+    """`text` on the page, once. A full run that follows the live board's fragment can leave the board's last drawing
+    beside the new one for a moment (Streamlit drops stale elements when the run ends): wait until the card is there
+    once instead of failing on the moment, and fail if it stays doubled."""
+    from playwright.sync_api import expect
+
+    card = page.get_by_text(text)
+    expect(card).to_have_count(1, timeout=timeout)
+    expect(card).to_be_visible()
+
+
 def playing_film(page) -> dict:
     """The film's player (the last on the page) once it can play: muted, played, and seen to move on."""
     video = page.get_by_test_id("stVideo").last.element_handle()
     page.wait_for_function("v => v.readyState >= 2 && Number.isFinite(v.duration)", arg=video, timeout=30_000)
-    ready = video.evaluate("v => ({readyState: v.readyState, duration: v.duration, currentTime: v.currentTime})")
+    ready = video.evaluate("v => ({duration: v.duration, currentTime: v.currentTime})")
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    page.wait_for_function(f"v => !v.paused && v.currentTime > {ready['currentTime']} + 0.5", arg=video,
-                           timeout=30_000)
-    return {**ready, "moved_to": video.evaluate("v => v.currentTime")}
+    # Its state is read while it plays: a paused player was seen back at metadata only (readyState 1) a moment after
+    # it could play, which says nothing about whether the film plays.
+    page.wait_for_function(f"v => !v.paused && v.readyState >= 2 && v.currentTime > {ready['currentTime']} + 0.5",
+                           arg=video, timeout=30_000)
+    playing = video.evaluate("v => ({readyState: v.readyState, moved_to: v.currentTime})")
+    return {**ready, **playing}
 
 
 def scene_ready_for_frames(studio, make_user) -> tuple:
@@ -182,7 +196,7 @@ def confirm_the_render(page, worker: Worker, folder: Path, shots: list[dict]) ->
         expect(page.get_by_role("heading", name="Stage 12 · Video review")).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Confirmed $0.00: 3 clip(s) queued.")).to_be_visible()
         for shot in shots:
-            expect(page.get_by_text(f"{shot['shot_id']} · {shot['duration']} s · queued")).to_be_visible()
+            shown_once(page, f"{shot['shot_id']} · {shot['duration']} s · queued")
         snap(page, folder, "07_clips_queued")
 
 
@@ -191,7 +205,7 @@ def review_the_clips(page, folder: Path, shots: list[dict]) -> None:
     from playwright.sync_api import expect
 
     for shot in shots:
-        expect(page.get_by_text(f"{shot['shot_id']} · {shot['duration']} s · complete")).to_be_visible(timeout=WAIT)
+        shown_once(page, f"{shot['shot_id']} · {shot['duration']} s · complete", timeout=WAIT)
     expect(page.get_by_test_id("stVideo")).to_have_count(3, timeout=30_000)
     for player in page.get_by_test_id("stVideo").element_handles():
         page.wait_for_function("v => v.readyState >= 2", arg=player, timeout=30_000)
