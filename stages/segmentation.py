@@ -214,11 +214,14 @@ def _character(label: str, instance: Instance | None) -> str:
 
 # what a description says that isn't something to see: the offline extractor's notes about the script
 _NOT_SEEN = re.compile(r"^(\d+ lines? of dialogue|named in the source story|speaks in scenes?)", re.IGNORECASE)
+# the note of a character's first line, whole: the line quoted in it may hold sentences of its own
+_FIRST_LINE = re.compile(r"\b\d+ lines? of dialogue, first: (?:\"[^\"]*\"|“[^”]*”)\.?", re.IGNORECASE)
 
 
 def visual_description(description: str) -> str:
     """An asset's description as a picture needs it: its notes about lines and scenes left out."""
-    kept = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join((description or "").split()))
+    said = _FIRST_LINE.sub(" ", description or "")
+    kept = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join(said.split()))
             if s and not _NOT_SEEN.match(s)]
     return " ".join(s.removeprefix("First seen: ") for s in kept)
 

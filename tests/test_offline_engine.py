@@ -79,6 +79,12 @@ def test_characters_are_ordered_by_first_mention_and_know_their_cue():
     ("The council wants to turn it into a hotel before dawn.", [], None),
     ("At that point the market square empties.", [], None),
     ("Teodor went to the market square in the morning.", ["MARKET SQUARE"], "DAY"),
+    ("On the night the service closed, Ines counted the tickets.", [], "NIGHT"),
+    ("One cold winter morning the bakery stayed shut.", [], "DAY"),
+    ("It was a moonless night on the quay.", ["QUAY"], "NIGHT"),
+    ("On the day shift nobody sleeps; Tova dreams of the evening train.", [], "DAY"),
+    ("She had worked every night shift since spring.", [], None),
+    ("No one saw the night watchman leave.", [], None),
 ])
 def test_places_and_times_of_day(sentence, names, time):
     assert [place.name for place in find_places(sentence)] == names
@@ -121,6 +127,9 @@ def test_action_is_put_in_the_present_tense(past, present):
     ('"She\'s lit it," he whispered to the captain.', "", [("JONAH", "She's lit it.", "whispering")]),
     ('"Go," said Mara.', "", [("MARA", "Go.", "")]),
     ('A voice calls out: "Who is there?"', "A voice calls out.", [("VOICE", "Who is there?", "")]),
+    ('Said her son Jonah, leaning in the doorway, "Nobody crosses in winter."', "Her son Jonah, leaning in the doorway.",
+     [("JONAH", "Nobody crosses in winter.", "")]),
+    ('Whispered Mara: "Not yet."', "", [("MARA", "Not yet.", "whispering")]),
 ])
 def test_quoted_speech_becomes_dialogue_for_the_right_speaker(sentence, action, speeches):
     cast = list(find_characters("Mara Quinn and her son Jonah wait. Mara sighs. Jonah sighs."))

@@ -289,3 +289,18 @@ def test_polish_may_change_case_and_punctuation_but_keeps_names_and_words():
         api.script(Answer(answer))
         draft = segment_prompts(prompt_inputs(), VENDORS[0].provider(api))
     assert "Benedikt: The lamp’s gone dark again." in draft.output.prompts[1].video_prompt
+
+
+def test_a_characters_first_line_noted_in_their_description_is_not_drawn():
+    """The offline extractor notes a character's first line ('1 line of dialogue, first: "…"'): not something to see,
+    and a line of several sentences is left out whole, not from its second sentence on."""
+    inputs = prompt_inputs()
+    note = ('Keeper, sixties, grey braid. First seen: ASTRID, the old keeper, shakes water from her coat. '
+            '1 line of dialogue, first: "One more night. For the record."')
+    inputs = inputs.model_copy(update={"instances": [
+        i.model_copy(update={"description": note}) if i.name == "ASTRID" else i for i in inputs.instances]})
+    astrid = next(m for m in merge(inputs) if "ASTRID" in m.frame_prompt)
+    assert "ASTRID (lead): Keeper, sixties, grey braid. ASTRID, the old keeper, shakes water from her coat, looking" in (
+        astrid.frame_prompt)
+    assert "record" not in astrid.frame_prompt + astrid.video_prompt
+    assert "line of dialogue" not in astrid.frame_prompt

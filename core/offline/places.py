@@ -42,9 +42,14 @@ _TIMES = (
 _TIME_WORDS = {word.replace("-", " "): label for label, listed in _TIMES for word in listed.split()}
 _TIME_NOUNS = "|".join(sorted(_TIME_WORDS, key=len, reverse=True))
 # a time of day is set by a phrase that places the scene in it, not by any word about light or dark:
-# "that night", "at dawn", "the next morning", "in the afternoon", "Night falls", "tonight"
+# "that night", "at dawn", "the next morning", "in the afternoon", "Night falls", "tonight", "On the night the
+# service closed", "one cold morning", "It was a moonless night"
+# "on the night", "on a cold winter night": up to two describing words, none a time or a little word
+_ON_A = (rf"(?:\s+(?!(?:{_TIME_NOUNS}|the|a|an|and|or|of|to|in|at|on|by|for|with|from|that|this|it|is|was|his|her)\b)"
+         rf"[a-z][\w'-]*){{0,2}}")
 _TIME_CUE = re.compile(
-    rf"\b(?:(?:that|this|one|the\s+next|the\s+following|later\s+that|early\s+(?:that|the\s+next)|late\s+(?:that|at)"
+    rf"\b(?:(?:on\s+(?:the|that|this|a|an){_ON_A}|(?<![a-z]\s)one{_ON_A}|it\s+(?:is|was)\s+(?:a|an){_ON_A}"
+    rf"|that|this|one|the\s+next|the\s+following|later\s+that|early\s+(?:that|the\s+next)|late\s+(?:that|at)"
     rf"|at|in\s+the|in\s+the\s+late|in\s+the\s+early|during\s+the|all|by|it\s+is(?:\s+late|\s+early)?)\s+)"
     rf"(?P<noun>{_TIME_NOUNS})\b"
     rf"|^\W*(?P<opener>{_TIME_NOUNS})\s+(?:falls|fell|breaks|broke|comes|came|is\s+falling|is\s+breaking|arrives|arrived)\b"

@@ -137,10 +137,20 @@ def _tag_after(text: str) -> tuple[str, str] | None:
 
 
 def _tag_before(text: str) -> tuple[str, str] | None:
-    """'Mara whispered, "' just before a quote: (who, verb)."""
+    """'Mara whispered, "' or 'Said her brother Luc, leaning in the doorway, "' just before a quote: (who, verb)."""
     match = re.search(rf"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:\w+ly\s+)?({_VERBS})"
                       rf"(?:\s+\w+ly)?{_ADDRESSEE}\s*[,:]?\s*$", text)
-    return (match.group(1), match.group(2)) if match else None
+    if match:
+        return match.group(1), match.group(2)
+    inverted = _INVERTED_BEFORE.match(text)
+    return (inverted.group("who"), inverted.group("verb").lower()) if inverted else None
+
+
+# The tag put first, as novels do: 'Said her brother Luc, leaning in the doorway, "…"'. What the speaker is seen
+# doing ('leaning in the doorway') stays as action; the telling ('Said') goes.
+_INVERTED_BEFORE = re.compile(
+    rf"^\s*(?P<verb>(?i:{_VERBS}))\s+(?P<called>(?:(?:the|her|his|their|my|our|your)\s+(?:[a-z][\w'’-]*\s+){{0,2}})?)"
+    rf"(?P<who>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:\s*,\s*(?P<doing>[a-z]+ing\b[^\"“”]*?))?\s*[,:]?\s*$")
 
 
 def _strip_tag_after(text: str) -> str:
@@ -152,6 +162,10 @@ def _strip_tag_after(text: str) -> str:
 
 
 def _strip_tag_before(text: str) -> str:
+    inverted = _INVERTED_BEFORE.match(text)
+    if inverted:
+        doing = inverted.group("doing")
+        return f"{inverted.group('called')}{inverted.group('who')}, {doing}" if doing else ""
     return re.sub(rf"(?:,?\s*(?:and\s+)?)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:\w+ly\s+)?"
                   rf"(?:{_VERBS})(?:\s+\w+ly)?{_ADDRESSEE}\s*[,:]?\s*$", "", text)
 
