@@ -85,6 +85,8 @@ def test_characters_are_ordered_by_first_mention_and_know_their_cue():
     ("On the day shift nobody sleeps; Tova dreams of the evening train.", [], "DAY"),
     ("She had worked every night shift since spring.", [], None),
     ("No one saw the night watchman leave.", [], None),
+    ("Ines looks at the empty harbour and nods.", [], None),
+    ("Mara stares out across the bay, then walks to the pier.", ["PIER"], None),
 ])
 def test_places_and_times_of_day(sentence, names, time):
     assert [place.name for place in find_places(sentence)] == names
@@ -116,6 +118,13 @@ def test_time_jumps(sentence, jump):
     ("He worked on a trawler called the Marigold.", "He works on a trawler called the Marigold."),
     ("They were late.", "They are late."),
     ("Rain, then silence.", "Rain, then silence."),
+    ("On the night the service closed, Ines counted the tickets.",
+     "On the night the service closes, Ines counts the tickets."),
+    ("Luc set a cup beside the till and sat down.", "Luc sets a cup beside the till and sits down."),
+    ("Theo, the old captain, came in shaking water from his coat.",
+     "Theo, the old captain, comes in shaking water from his coat."),
+    ("She shrugged and stirred the soup.", "She shrugs and stirs the soup."),
+    ("They set off at dawn.", "They set off at dawn."),
 ])
 def test_action_is_put_in_the_present_tense(past, present):
     assert to_present(past) == present
@@ -127,8 +136,8 @@ def test_action_is_put_in_the_present_tense(past, present):
     ('"She\'s lit it," he whispered to the captain.', "", [("JONAH", "She's lit it.", "whispering")]),
     ('"Go," said Mara.', "", [("MARA", "Go.", "")]),
     ('A voice calls out: "Who is there?"', "A voice calls out.", [("VOICE", "Who is there?", "")]),
-    ('Said her son Jonah, leaning in the doorway, "Nobody crosses in winter."', "Her son Jonah, leaning in the doorway.",
-     [("JONAH", "Nobody crosses in winter.", "")]),
+    ('Said her son Jonah, leaning in the doorway, "Nobody crosses in winter."',
+     "Her son Jonah, leaning in the doorway.", [("JONAH", "Nobody crosses in winter.", "")]),
     ('Whispered Mara: "Not yet."', "", [("MARA", "Not yet.", "whispering")]),
 ])
 def test_quoted_speech_becomes_dialogue_for_the_right_speaker(sentence, action, speeches):

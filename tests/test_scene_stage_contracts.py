@@ -300,7 +300,7 @@ def test_a_characters_first_line_noted_in_their_description_is_not_drawn():
     inputs = inputs.model_copy(update={"instances": [
         i.model_copy(update={"description": note}) if i.name == "ASTRID" else i for i in inputs.instances]})
     astrid = next(m for m in merge(inputs) if "ASTRID" in m.frame_prompt)
-    assert "ASTRID (lead): Keeper, sixties, grey braid. ASTRID, the old keeper, shakes water from her coat, looking" in (
-        astrid.frame_prompt)
+    drawn = "ASTRID (lead): Keeper, sixties, grey braid. ASTRID, the old keeper, shakes water from her coat, looking"
+    assert drawn in astrid.frame_prompt
     assert "record" not in astrid.frame_prompt + astrid.video_prompt
     assert "line of dialogue" not in astrid.frame_prompt

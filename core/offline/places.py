@@ -73,6 +73,11 @@ _ANY_PLACE = re.compile(
 )
 _NAMED = "|".join(sorted((re.escape(noun) for noun in _NAMED_ONLY), key=len, reverse=True))
 _PROPER_PLACE = re.compile(rf"\b((?:[A-Z][\w'’]*\s+){{1,3}})((?i:{_NOUNS})|{_NAMED.title()}|{_NAMED})\b(?!['’]s)")
+_GAZE = frozenset("""
+look looks looked looking stare stares stared staring gaze gazes gazed gazing glance glances glanced glancing peer
+peers peered peering point points pointed pointing squint squints squinted squinting nod nods nodded nodding wave waves
+waved waving
+""".split())
 _HABITS = frozenset("lived lives live worked works work born grew used owns owned kept keeps ran runs".split())
 _EVERY = re.compile(r"\b(?:every|each|any|before|until|till|by)\s+(?:the\s+)?$", re.IGNORECASE)
 _JUMP = re.compile(r"^\W*(?:(?:a|an|one|two|three|four|five|six|seven|some|several|many|the\s+next)\s+)?"
@@ -165,6 +170,8 @@ def _common(match: re.Match) -> Place | None:
         return None  # "turn it into a hotel" goes nowhere
     if match.group("prep") and _HABITS & set(before[-3:]):
         return None  # "lived in a rented room" describes a life, not where a scene is
+    if match.group("prep") and _GAZE & set(before[-2:]):
+        return None  # "looks at the empty harbour", "stares out across the bay": seen from here, not gone to
     noun = match.group("noun").lower()
     determiner = match.group("det")
     modifiers = [word for word in match.group("mods").split() if word.lower() not in _NOT_MODIFIERS]

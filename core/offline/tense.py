@@ -33,6 +33,9 @@ _IRREGULAR = {
     "did": ("does", "do"), "read": ("reads", "read"), "wound": ("winds", "wind"), "swept": ("sweeps", "sweep"),
     "froze": ("freezes", "freeze"), "dug": ("digs", "dig"), "fled": ("flees", "flee"),
     "sought": ("seeks", "seek"), "shot": ("shoots", "shoot"), "shut": ("shuts", "shut"), "bit": ("bites", "bite"),
+    # the same in past and present: after a singular subject only the past reads this way ('Luc set a cup')
+    "set": ("sets", "set"), "put": ("puts", "put"), "cut": ("cuts", "cut"), "hit": ("hits", "hit"),
+    "let": ("lets", "let"),
 }
 _REGULAR_BASES = """
 walk look open turn pull push ask work live polish brush wash fetch stretch wish cough dress press cross fail roll
@@ -45,12 +48,18 @@ murmur mutter stare glance stumble crawl climb land drift float sail row fish pa
 rescue protect warn beg pray sigh shrug lean rest touch hand toss lift raise lower wave crash slam trap pause guide
 guard hunt track study examine collect gather pack unpack fold worry wonder believe accept ignore explain promise
 repeat continue finish prepare kneel dance sing sob frown struggle collapse vanish appear disappear emerge explode
+count stir sip tap wrap drag rub scrub blink wipe yawn sniff shuffle hesitate wince greet tip squint
 """.split()
+_DOUBLING = frozenset("""
+stop drop grab step slip plan hug nod beg sob slam trap shrug stir sip tap wrap drag rub scrub tip
+""".split())  # 'shrugged', 'stirred'; 'row' -> 'rowed' as written
 _SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|I|you"
             r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?"
             r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must|"
             r"who|which|that|whom)\b)"
             r"[a-z]+)\b)")
+# said between a name and its verb: 'Theo, the old captain, came in'
+_ASIDE = r"(?P<aside>,\s+(?:the|a|an|his|her|their)\s+[^,.;:!?\"“”]{1,40},)?"
 _PLURAL_SUBJECTS = frozenset("they we i you".split())
 _PLURAL_HEADS = frozenset("""
 both all many several few others two three four five six seven eight nine ten dozens hundreds
@@ -63,8 +72,8 @@ def _past(base: str) -> str:
         return base + "d"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
         return base[:-1] + "ied"
-    if base in ("stop", "drop", "grab", "step", "slip", "plan", "hug", "nod", "beg", "sob", "slam", "trap", "row"):
-        return base + ("ed" if base == "row" else base[-1] + "ed")
+    if base in _DOUBLING:
+        return base + base[-1] + "ed"
     return base + "ed"
 
 
@@ -81,7 +90,7 @@ _PRESENT.update({_past(base): (third_person(base), base) for base in _REGULAR_BA
 
 
 _VERBS = "|".join(sorted(_PRESENT, key=len, reverse=True))
-_VERB = re.compile(_SUBJECT + r"(?P<adverb>\s+\w+ly)?\s+(?P<verb>" + _VERBS + r")\b")
+_VERB = re.compile(_SUBJECT + _ASIDE + r"(?P<adverb>\s+\w+ly)?\s+(?P<verb>" + _VERBS + r")\b")
 _CHAINED = re.compile(r"(?P<joint>(?:\b(?:and|then|but|or)|,)\s+)(?P<verb>" + _VERBS + r")\b")
 
 
@@ -112,7 +121,8 @@ def to_present(text: str) -> str:
 
 def _replace(match: re.Match) -> str:
     subject = match.group("subject")
-    return f"{subject}{match.group('adverb') or ''} {_agree(match.group('verb'), _true_subject(match))}"
+    between = (match.group("aside") or "") + (match.group("adverb") or "")
+    return f"{subject}{between} {_agree(match.group('verb'), _true_subject(match))}"
 
 
 _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|on|from|near|to|with|by|for|behind|beyond|past|across)\s+$")
