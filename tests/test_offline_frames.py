@@ -182,6 +182,28 @@ def test_a_two_shot_holds_two_figures_side_by_side():
     assert _count(changed.crop((0, 0, W // 2, 150))) > 20 and _count(changed.crop((W // 2, 0, W, 150))) > 20
 
 
+def _torso(png: bytes, name: str) -> tuple[float, ...]:
+    """The mean colour of the middle of a character's figure: chest and belly, where the top is worn."""
+    left, top, right, bottom = _pixel_box(png, name)
+    width, height = right - left, bottom - top
+    chest = (left + width * 0.4, top + height * 0.3, right - width * 0.4, top + height * 0.45)
+    return tuple(ImageStat.Stat(Image.open(io.BytesIO(png)).convert("RGB").crop(tuple(map(round, chest)))).mean)
+
+
+def test_two_people_the_text_does_not_describe_are_not_drawn_as_one_figure_twice():
+    """A story that says nothing of how Ines and Luc look: each is still someone to tell apart, and the same
+    someone in every shot."""
+    ines = {"name": "INES", "description": "", "tags": []}
+    luc = {"name": "LUC", "description": "Her brother.", "tags": []}
+    two_shot = _render(_subject(camera=_camera("two-shot"), characters=[_with(ines, prominence="lead"),
+                                                                         _with(luc, prominence="supporting")]))
+    apart = sum(abs(a - b) for a, b in zip(_torso(two_shot, "INES"), _torso(two_shot, "LUC")))
+    assert apart > 40, "Ines and Luc wear the same"
+    alone = _render(_subject(camera=_camera("medium"), characters=[_with(luc, prominence="lead")]), seed=7)
+    again = sum(abs(a - b) for a, b in zip(_torso(alone, "LUC"), _torso(two_shot, "LUC")))
+    assert again < 25, "Luc changed clothes between shots"
+
+
 # -- camera moves: the end frame -----------------------------------------------------------------------------
 
 def _start_end(framing: str, movement: str, **changes) -> tuple[bytes, bytes]:

@@ -14,7 +14,7 @@ from core.offline import coasts, lands, machines, objects, rooms
 from core.offline.figures import draw_figure as _draw_figure
 from core.offline.looks import prop_kind, set_look, singular, tokens
 from core.offline.pen import Box, Pen
-from core.offline.wardrobe import figure_look
+from core.offline.wardrobe import cast_look
 
 _SILHOUETTES = {
     "pan": objects.wok, "pot": objects.pot, "cup": objects.cup, "bottle": objects.bottle, "knife": objects.knife,
@@ -88,7 +88,7 @@ def _body_colour(kind: str, name: str, description: str, pen: Pen) -> str:
 
 def draw_figure(pen: Pen, box: Box, name: str, description: str) -> None:
     """A character standing by a height ruler, its age, build, clothes and hair read from its description."""
-    _draw_figure(pen, box, figure_look(description))
+    _draw_figure(pen, box, cast_look(name, description))
 
 
 def draw_set(pen: Pen, box: Box, name: str, description: str) -> None:

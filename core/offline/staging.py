@@ -19,7 +19,7 @@ from core.film.shots import CameraSpec, Framing, Movement
 from core.offline.blocking import PROMINENCES, Mark, actor, after_action, block, cast_key, lead_index, stepped
 from core.offline.composition import Coverage, Player, Setup
 from core.offline.framing import Stand, camera_path, depth, stand, window_for
-from core.offline.wardrobe import FigureLook, figure_look
+from core.offline.wardrobe import FigureLook, cast_look
 
 _HELD = frozenset({Movement.STATIC, Movement.HANDHELD})  # shots whose end frame shows the action, not a move
 _SIDE_BY_SIDE = frozenset({Framing.TWO_SHOT, Framing.OVER_THE_SHOULDER})
@@ -75,8 +75,8 @@ def stage(subject: dict, camera: CameraSpec, setup: Setup, kept: dict[str, tuple
         aspect: the picture's height over its width.
     """
     characters = characters_of(subject)
-    cast = _Cast(characters, [figure_look(str(c.get("description") or "")) for c in characters],
-                 lead_index(characters), None)
+    looks = [cast_look(str(c.get("name") or ""), str(c.get("description") or "")) for c in characters]
+    cast = _Cast(characters, looks, lead_index(characters), None)
     names = [cast_key(c.get("name")) for c in characters]
     marks = block(characters, kept, random.Random(seeded("block", setup.name, names, seed)))
     cast = replace(cast, partner=_partner(marks, cast.lead))

@@ -9,8 +9,10 @@ numbers ("(70s)", "a 9-year-old", "in her sixties").
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.film.style import named_color
 from core.offline.looks import singular, tokens
@@ -85,6 +87,23 @@ def figure_look(description: str) -> FigureLook:
                       beard=bool(plain & {"beard", "bearded", "moustache", "mustache", "stubble"}),
                       glasses=bool(plain & {"glasses", "spectacles", "specs"}),
                       cane=bool(plain & {"cane", "crutch"}) or _before(words, ("stick",), "walking") or age == "old")
+
+
+# what a character wears and how their hair is when the text doesn't say: chosen by name, so two people the text leaves
+# undescribed are not drawn as one figure twice, and each looks the same in every frame and on their sheet
+_UNSAID_HAIR = ("#2b1d14", "#4a3020", "#6b4a2b", "#9a5b30", "#c9a45c", "#1c1c1c")
+_UNSAID_TOPS = ("#5b6e8c", "#7a4b3a", "#4f6b4a", "#8a7a5a", "#6a4f7a", "#3f5f66", "#9a5a3a", "#5f5f6b")
+
+
+def cast_look(name: str, description: str) -> FigureLook:
+    """A character's figure: what the description says (see `figure_look`), and for hair and a top it leaves
+    unsaid, a choice made by the name alone."""
+    look = figure_look(description)
+    digest = hashlib.sha256(f"look\n{' '.join(name.lower().split())}".encode()).digest()
+    rng = random.Random(int.from_bytes(digest[:8], "big"))
+    hair, top = rng.choice(_UNSAID_HAIR), rng.choice(_UNSAID_TOPS)
+    return replace(look, hair=look.hair or (None if look.bald else hair),
+                   top=top if look.top is None and look.long is None else look.top)
 
 
 def _age(description: str, words: list[str]) -> str:
