@@ -59,6 +59,10 @@ def test_sentences_keep_abbreviations_and_speech_together(paragraph, expected):
     # a hyphenated name is one name: no 'Aubin' from the Saint-Aubin ferry, no 'Luc' split off Jean-Luc
     ("Ines Moreau ran the booth at the Saint-Aubin ferry. Later, Ines counted the till.", ["Ines Moreau"]),
     ('Jean-Luc Picard waits on the quay. "Go," said Jean-Luc.', ["Jean-Luc Picard"]),
+    # names that are words too: the capital mid-sentence, or before a past-tense or speech verb, makes the name
+    ('Her nephew Will swept the floor. "Will you help?" Rose asked.', ["Will", "Rose"]),
+    ('"Is it done?" Will asked. Aunt May nodded.', ["Will", "Aunt May"]),
+    ("Will the ferry come? Ines waited. Ines sighed. May I say it will?", ["Ines"]),
 ])
 def test_characters_are_names_the_text_uses(text, names):
     assert [character.name for character in find_characters(text)] == names
@@ -124,6 +128,7 @@ def test_time_jumps(sentence, jump):
     ("Theo, the old captain, came in shaking water from his coat.",
      "Theo, the old captain, comes in shaking water from his coat."),
     ("She shrugged and stirred the soup.", "She shrugs and stirs the soup."),
+    ("Will grinned, winked and hummed a tune.", "Will grins, winks and hums a tune."),
     ("They set off at dawn.", "They set off at dawn."),
 ])
 def test_action_is_put_in_the_present_tense(past, present):
@@ -139,6 +144,9 @@ def test_action_is_put_in_the_present_tense(past, present):
     ('Said her son Jonah, leaning in the doorway, "Nobody crosses in winter."',
      "Her son Jonah, leaning in the doorway.", [("JONAH", "Nobody crosses in winter.", "")]),
     ('Whispered Mara: "Not yet."', "", [("MARA", "Not yet.", "whispering")]),
+    ('"Tell Jonah it needs a valve," Mara said without looking up. "And money."', "",
+     [("MARA", "Tell Jonah it needs a valve.", "without looking up"), ("MARA", "And money.", "")]),
+    ('"Fine," said Jonah with a shrug, and left the shop.', "Left the shop.", [("JONAH", "Fine.", "with a shrug")]),
 ])
 def test_quoted_speech_becomes_dialogue_for_the_right_speaker(sentence, action, speeches):
     cast = list(find_characters("Mara Quinn and her son Jonah wait. Mara sighs. Jonah sighs."))

@@ -72,6 +72,31 @@ def test_a_screenplays_characters_are_its_cues_and_the_people_its_action_introdu
     }
 
 
+RADIO_SHOP = """INT. RADIO SHOP - EVENING
+
+ROSE fixes a radio. Her nephew WILL sweeps the floor.
+
+WILL
+Will Marcus pay this time?
+
+ROSE
+Tell Marcus it needs a valve. I hope he will.
+
+EXT. TOWN HALL - NIGHT
+
+MARCUS waits on the steps. The moon rose over the square and the clock struck nine.
+
+MARCUS
+Well?
+"""
+
+
+def test_a_character_only_talked_about_in_a_scene_is_not_in_it():
+    """Marcus is named in two lines of the shop scene and is not there; 'will' and 'rose' as words put nobody in a
+    scene: Will and Rose are where they act and speak."""
+    assert _cast(RADIO_SHOP) == {"Rose": [1], "Will": [1], "Marcus": [2]}
+
+
 @pytest.mark.parametrize(("action", "cast"), [
     ("The car pulls up. A TRUCK follows.", []),
     ("The phone RINGS. Somewhere a door SLAMS.", []),

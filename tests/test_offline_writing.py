@@ -267,3 +267,39 @@ def test_the_verb_agrees_with_the_subject_not_with_a_name_after_a_preposition(pa
     from core.offline.tense import to_present
 
     assert to_present(past).startswith(present)
+
+
+# -- a story written for this test, through treatment and script -------------------------------------------------
+
+RADIOS = """Rose Delacroix fixed radios in a shop on Canal Street. Every evening her nephew Will swept the floor.
+
+"Did the mayor's set come back?" Will asked.
+
+"Tell Marcus it needs a new valve," Rose said without looking up. "And that it costs money."
+
+Will grinned. He pulled on his cap and ran out into the rain.
+
+At the town hall, Marcus Reyes waited at the top of the stairs. He was a thin man in a grey suit.
+
+"Well?" Marcus said.
+
+"She says it needs a valve," said Will. "And money."
+
+Marcus sighed. "Everything needs money. Will, you tell her that."
+"""
+
+
+def test_a_nephew_called_will_gets_his_lines_and_no_one_is_where_they_are_only_talked_about():
+    script = read_fountain(_script(_treatment(RADIOS, "faithful"), RADIOS))
+    spoken = [(line.character, line.text) for line in script.dialogue]
+    assert spoken == [
+        ("WILL", "Did the mayor's set come back?"),
+        ("ROSE", "Tell Marcus it needs a new valve. And that it costs money."),
+        ("MARCUS", "Well?"),
+        ("WILL", "She says it needs a valve. And money."),
+        ("MARCUS", "Everything needs money. Will, you tell her that."),
+    ]
+    assert script.dialogue[1].parenthetical.strip("() ") == "without looking up"
+    action = " ".join(text for scene in script.scenes for text in scene.action)
+    assert "Will grins" in action and "Without looking up" not in action and "grinned" not in action
+    assert [scene.characters for scene in script.scenes] == [("WILL", "ROSE"), ("MARCUS", "WILL")]

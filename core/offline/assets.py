@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from core.film.screenplay import FountainScene, read_fountain
 from core.offline.direction import Direction, read_direction
-from core.offline.names import TITLES, Character, find_characters, pronoun_for, same_person
+from core.offline.names import TITLES, Character, find_characters, name_pattern, pronoun_for, same_person
 from core.offline.premise import is_person_role
 from core.offline.props import find_props
 from core.offline.story import descriptor, read_story
@@ -91,7 +91,7 @@ def _characters(document, source: str) -> list[_Asset]:
 def _first_seen(asset: _Asset, script: str) -> int:
     """Where the script first names a character, so the cast lists in order of appearance."""
     return min((match.start() for alias in asset.aliases
-                if (match := re.search(rf"\b{re.escape(alias)}\b", script, re.IGNORECASE))), default=len(script))
+                if (match := re.search(rf"\b{name_pattern(alias)}\b", script, re.IGNORECASE))), default=len(script))
 
 
 def _is_prose(source: str) -> bool:
@@ -189,9 +189,12 @@ def _role_character(name: str) -> Character:
 
 
 def _appears(asset: _Asset, scene: FountainScene) -> bool:
+    """In the scene: speaking in it or named in its action. Named only in someone's line ('Tell Marcus it needs a
+    valve') they are talked about, not there."""
     if any(name.lower() in asset.aliases for name in scene.characters):
         return True
-    return any(re.search(rf"\b{re.escape(alias)}\b", scene.excerpt, re.IGNORECASE) for alias in asset.aliases)
+    action = "\n".join(scene.action)
+    return any(re.search(rf"\b{name_pattern(alias)}\b", action, re.IGNORECASE) for alias in asset.aliases)
 
 
 def _describe_character(asset: _Asset, scenes: list[FountainScene], dialogue) -> str:
@@ -211,7 +214,7 @@ def _first_sentence_naming(aliases: set[str], scenes: list[FountainScene]) -> st
     for scene in scenes:
         for paragraph in scene.action:
             for sentence in sentences(paragraph):
-                if any(re.search(rf"\b{re.escape(alias)}\b", sentence.text, re.IGNORECASE) for alias in aliases):
+                if any(re.search(rf"\b{name_pattern(alias)}\b", sentence.text, re.IGNORECASE) for alias in aliases):
                     return sentence.text
     return ""
 

@@ -108,6 +108,24 @@ def _only_how_someone_is_called(key: str, text: str) -> bool:
     return not re.search(rf"\b{re.escape(key)}\b", without_quotes(text), re.IGNORECASE)
 
 
+# one-word names that are everyday words too: in prose the name has its capital, the word doesn't
+_WORD_NAMES = frozenset("""
+will may rose mark hope grace faith joy jack bill pat sue art dawn iris violet heather ivy holly lily daisy ruby amber
+pearl ray rob drew gene guy hunter miles chase cliff dean frank grant lance robin jay sandy brook piper summer autumn
+june april august max earl penny crystal sky river storm wren rusty
+""".split())
+
+
+def name_pattern(alias: str) -> str:
+    """A name form as a regular expression for `re.IGNORECASE` searches: any case, except a one-word name that
+    is also an everyday word, which must keep its capital ('Will', 'WILL'), so 'she will go' or 'the sun rose'
+    don't put Will or Rose in a scene."""
+    word = " ".join(alias.split())
+    if word.lower() not in _WORD_NAMES and word.lower() not in STOPWORDS:
+        return re.escape(word)
+    return rf"(?-i:{re.escape(word[:1].upper())}(?i:{re.escape(word[1:])}))"
+
+
 def same_person(name: str, other: str) -> bool:
     """Whether two names can be one person: 'Dr. Lee', 'LEE' and 'Lee' can; 'Mr. Okafor' and 'Mrs. Okafor' can't."""
     bare, other_bare = _bare(name.lower()), _bare(other.lower())
@@ -166,17 +184,36 @@ def _shouting(tokens: list[str]) -> bool:
 def _trim(run: _Run) -> _Run | None:
     """Drop leading stopwords ('The Harbor' -> 'Harbor') and a possessive ending."""
     words = [word.rstrip(".") if word.rstrip(".").lower() not in TITLES else word for word in run.words]
-    while words and words[0].lower().rstrip(".") in STOPWORDS and words[0].lower().rstrip(".") not in TITLES:
+    while words and words[0].lower().rstrip(".") in STOPWORDS and words[0].lower().rstrip(".") not in TITLES and (
+            not _named_stopword(run, words)):
         run.opener, run.previous, words = False, words[0].lower(), words[1:]
     run.possessive = bool(words) and re.search(r"['’]s$", words[-1]) is not None
     words = [re.sub(r"['’]s$", "", word) for word in words]
     titled = len(words) > 1 and words[0].lower().rstrip(".") in TITLES  # 'Aunt May', 'Uncle Will'
-    if not words or (not titled and all(word.lower().rstrip(".") in STOPWORDS | TITLES for word in words)):
+    if not words or (not titled and all(word.lower().rstrip(".") in STOPWORDS | TITLES for word in words)
+                     and not _named_stopword(run, words)):
         return None
     if len(words) > 4 or any(len(word) < 2 for word in words if word.lower() not in TITLES):
         return None
     run.words = words
     return run
+
+
+_NAMED_STOPWORDS = frozenset("will may".split())  # 'her nephew Will', 'Aunt May': words that are names too
+_ACTING = re.compile(r"[a-z]+ed|,")
+
+
+def _named_stopword(run: _Run, words: list[str]) -> bool:
+    """'Will' or 'May' as a name: written with a capital mid-sentence ('her nephew Will swept'), or opening one
+    before a past-tense verb, a speech verb or a comma ('Will grinned.', 'Will asked', 'Will, you tell her'), never
+    as the question it also opens ('Will you help?', 'May I come in?')."""
+    word = words[0].lower()
+    if word not in _NAMED_STOPWORDS:
+        return False
+    if not run.opener:
+        return True
+    following = run.following.rstrip(".")
+    return len(words) == 1 and (following in SPEECH_VERBS or bool(_ACTING.fullmatch(following)))
 
 
 def _tally(runs: list[_Run]) -> dict[str, dict]:
@@ -352,7 +389,7 @@ def _title_pronoun(name: str) -> str:
 def _read_pronouns(text: str, characters: list[Character]) -> None:
     """Each character's pronoun: from a title, a relation ('her son Jonah'), or the pronoun that follows
     a sentence naming only them ('Mara climbed. She ...')."""
-    patterns = [(character, re.compile(r"\b(?:" + "|".join(re.escape(alias) for alias in
+    patterns = [(character, re.compile(r"\b(?:" + "|".join(name_pattern(alias) for alias in
                                                              sorted(character.aliases, key=len, reverse=True))
                                        + r")\b", re.IGNORECASE)) for character in characters if character.aliases]
     votes = {id(character): [0, 0] for character in characters}  # [he, she]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.offline.names import name_pattern
 from core.offline.places import mentioned_places
 from core.offline.story import Story, descriptor
 
@@ -200,8 +201,8 @@ def adjective_names(story: Story) -> set[str]:
     result = set()
     for character in story.characters:
         for alias in character.aliases:
-            follows = re.search(rf"\b{re.escape(alias)}\s+([a-z][\w'’-]*)", story.text, re.IGNORECASE)
-            before = re.search(rf"\b(?:an?|the)\s+{re.escape(alias)}\b", story.text, re.IGNORECASE)
+            follows = re.search(rf"\b{name_pattern(alias)}\s+([a-z][\w'’-]*)", story.text, re.IGNORECASE)
+            before = re.search(rf"\b(?:an?|the)\s+{name_pattern(alias)}\b", story.text, re.IGNORECASE)
             if follows and before and _is_role(follows.group(1)):
                 result.add(character.name)
     return result

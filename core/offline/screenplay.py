@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from core.offline.direction import Direction, read_direction
-from core.offline.names import Character
+from core.offline.names import Character, name_pattern
 from core.offline.places import Gazetteer, Place, find_places, mentioned_places, time_jump, time_of_day
 from core.offline.premise import not_people, read_premise
 from core.offline.speech import Exchange, Speech, split_speech
@@ -260,13 +260,13 @@ def mentioned(character: Character, text: str) -> bool:
 
 def _last_position(character: Character, text: str) -> int:
     ends = [match.end() for alias in character.aliases
-            for match in re.finditer(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE)]
+            for match in re.finditer(rf"\b{name_pattern(alias)}\b", text, re.IGNORECASE)]
     return max(ends, default=-1)
 
 
 def _capitalise_first(text: str, character: Character) -> tuple[str, bool]:
     for alias in sorted(character.aliases, key=lambda alias: (-len(alias), alias)):
-        match = re.search(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE)
+        match = re.search(rf"\b{name_pattern(alias)}\b", text, re.IGNORECASE)
         if match:
             return text[:match.start()] + match.group(0).upper() + text[match.end():], True
     return text, False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.offline.names import Character
+from core.offline.names import Character, name_pattern
 from core.offline.text import SPEECH_VERBS, STOPWORDS, capitalize_first, ensure_period, quotes, without_quotes
 
 UNNAMED_SPEAKER = "VOICE"
@@ -101,7 +101,8 @@ def split_speech(sentence: str, cast: list[Character], last_named: Character | N
         if speaker is None:  # reported speech: the line stays where the prose put it
             segments[number] = f"{before} {sentence[start:end]}"
             continue
-        speeches.append(Speech(speaker, _spoken(line), _MANNERS.get(tag[1].lower(), "") if tag else ""))
+        manner = (_MANNERS.get(tag[1].lower(), "") or _manner_phrase(after, before)) if tag else ""
+        speeches.append(Speech(speaker, _spoken(line), manner))
         segments[number] = _strip_tag_before(before)
         segments[number + 1] = _strip_tag_after(after)
     if exchange is not None:
@@ -153,9 +154,23 @@ _INVERTED_BEFORE = re.compile(
     rf"(?P<who>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:\s*,\s*(?P<doing>[a-z]+ing\b[^\"“”]*?))?\s*[,:]?\s*$")
 
 
+# how a line is said, written after its tag: 'Rose said without looking up', 'he said with a shrug'
+_HOW = r"(?:without|with)\s+(?:(?!and\b|then\b)[a-z'’-]+\s*){1,4}?(?=\s*(?:[,.;:!?]|and\b|then\b|$))"
+_TAG_MANNER = re.compile(rf"(?:(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?i:{_VERBS})"
+                         rf"|(?i:{_VERBS})\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:\s+\w+ly)?{_ADDRESSEE}"
+                         rf"\s+(?P<how>{_HOW})")
+
+
+def _manner_phrase(after: str, before: str) -> str:
+    """'without looking up' from '", Rose said without looking up.' (or from a tag before the line)."""
+    found = _TAG_MANNER.match(after.lstrip(' ,!?.')) or _TAG_MANNER.search(before)
+    return " ".join(found.group("how").split()) if found else ""
+
+
 def _strip_tag_after(text: str) -> str:
     text = re.sub(rf"^\s*[,!?.]?\s*(?:(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:{_VERBS})"
-                  rf"|(?:{_VERBS})\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\b(?:\s+\w+ly)?{_ADDRESSEE}\s*[,.]?\s*"
+                  rf"|(?:{_VERBS})\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\b(?:\s+\w+ly)?{_ADDRESSEE}"
+                  rf"(?:\s+{_HOW})?\s*[,.]?\s*"
                   rf"(?:and\s+)?",
                   " ", text)
     return text
@@ -270,7 +285,7 @@ def _mentions(text: str, cast: list[Character]) -> list[tuple[int, Character]]:
     found = []
     for character in cast:
         positions = [match.start() for alias in character.aliases
-                     if (match := re.search(rf"\b{re.escape(alias)}\b", text, re.IGNORECASE))]
+                     if (match := re.search(rf"\b{name_pattern(alias)}\b", text, re.IGNORECASE))]
         if positions:
             found.append((min(positions), character))
     return sorted(found, key=lambda item: item[0])
@@ -285,10 +300,10 @@ def _nearest(before: str, after: str, cast: list[Character]) -> Character | None
     best: tuple[int, Character] | None = None
     for character in cast:
         for alias in character.aliases:
-            for match in re.finditer(rf"\b{re.escape(alias)}\b", before, re.IGNORECASE):
+            for match in re.finditer(rf"\b{name_pattern(alias)}\b", before, re.IGNORECASE):
                 distance = len(before) - match.end()
                 best = min(best, (distance, character), key=lambda item: item[0]) if best else (distance, character)
-            match = re.search(rf"\b{re.escape(alias)}\b", after, re.IGNORECASE)
+            match = re.search(rf"\b{name_pattern(alias)}\b", after, re.IGNORECASE)
             if match:
                 distance = match.start() + 10  # a name after the quote is a weaker claim than one before
                 best = min(best, (distance, character), key=lambda item: item[0]) if best else (distance, character)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.offline.names import Character, find_characters
+from core.offline.names import Character, find_characters, name_pattern
 from core.offline.places import Place, find_places
 from core.offline.text import Sentence, content_words, quotes, sentences, word_count
 
@@ -51,9 +51,8 @@ class Story:
 
     def characters_in(self, text: str) -> list[Character]:
         """The story's characters mentioned in a piece of text, in order of mention."""
-        lowered = text.lower()
         found = [(position, character) for character in self.characters
-                 if (position := _first_mention(lowered, character)) >= 0]
+                 if (position := _first_mention(text, character)) >= 0]
         return [character for _, character in sorted(found, key=lambda item: item[0])]
 
 
@@ -87,7 +86,7 @@ def first_mentions(story: Story) -> dict[str, int]:
     result = {}
     for character in story.characters:
         for sentence in story.sentences:
-            if _first_mention(sentence.text.lower(), character) >= 0:
+            if _first_mention(sentence.text, character) >= 0:
                 result[character.name] = sentence.index
                 break
     return result
@@ -96,7 +95,7 @@ def first_mentions(story: Story) -> dict[str, int]:
 def descriptor(story: Story, character: Character) -> str:
     """How the text introduces a character: 'a retired lighthouse keeper' (appositive, 'X is a', 'a ... named X')."""
     for alias in sorted(character.aliases, key=lambda alias: (-len(alias), alias)):
-        name = re.escape(alias)
+        name = name_pattern(alias)
         patterns = (
             rf"\b((?:an?|the)\s+(?:(?!(?:an?|the)\b)[\w'’-]+\s+){{0,4}}?[\w'’-]+)\s+(?:named|called)\s+{name}\b",
             rf"\b{name},\s+((?:an?|the|his|her|their)\s+[^,.;:!?\"“]{{3,80}})[,.;]",
@@ -110,9 +109,9 @@ def descriptor(story: Story, character: Character) -> str:
     return ""
 
 
-def _first_mention(lowered: str, character: Character) -> int:
+def _first_mention(text: str, character: Character) -> int:
     positions = [match.start() for alias in character.aliases
-                 if (match := re.search(rf"\b{re.escape(alias)}\b", lowered))]
+                 if (match := re.search(rf"\b{name_pattern(alias)}\b", text, re.IGNORECASE))]
     return min(positions) if positions else -1
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.offline.names import TITLES, find_characters, pronoun_for, same_person
+from core.offline.names import TITLES, find_characters, name_pattern, pronoun_for, same_person
 
 PREPOSITIONS = frozenset("""
 to at in on into onto from with without behind beside besides near by for of toward towards past under over across
@@ -99,7 +99,7 @@ def mentions(sentence: str, cast: list[Asset]) -> list[Mention]:
     found: list[Mention] = []
     taken: set[int] = set()
     spans = sorted(((match.start(), match.end(), asset) for asset in cast for alias in asset.aliases
-                    for match in re.finditer(rf"(?<![\w'’-]){re.escape(alias)}(?![\w-])", sentence, re.IGNORECASE)),
+                    for match in re.finditer(rf"(?<![\w'’-]){name_pattern(alias)}(?![\w-])", sentence, re.IGNORECASE)),
                    key=lambda span: (span[0], -span[1]))
     for start, end, asset in spans:
         if not taken & set(range(start, end)):

@@ -18,6 +18,7 @@ import re
 
 from core.offline import arcs, expansion
 from core.offline.direction import Direction, read_direction
+from core.offline.names import name_pattern
 from core.offline.premise import read_premise
 from core.offline.story import Story, first_mentions, read_story, sentence_scores
 from core.offline.text import Sentence, capitalize_first, content_words, quotes, word_count
@@ -158,7 +159,7 @@ def _inner(story: Story, sentence: Sentence, name: str) -> bool:
 def _aliases(story: Story, name: str) -> str:
     character = next((c for c in story.characters if c.name == name), None)
     forms = sorted(character.aliases if character else {name.lower()}, key=len, reverse=True)
-    return "|".join(re.escape(form) for form in forms)
+    return "|".join(name_pattern(form) for form in forms)
 
 
 def _words(text: str) -> set[str]:
