@@ -202,6 +202,10 @@ def test_two_people_the_text_does_not_describe_are_not_drawn_as_one_figure_twice
     alone = _render(_subject(camera=_camera("medium"), characters=[_with(luc, prominence="lead")]), seed=7)
     again = sum(abs(a - b) for a, b in zip(_torso(alone, "LUC"), _torso(two_shot, "LUC")))
     assert again < 25, "Luc changed clothes between shots"
+    by_full_name = _render(_subject(camera=_camera("medium"), characters=[_with(luc, name="Luc Marchand",
+                                                                                   prominence="lead")]))
+    named = sum(abs(a - b) for a, b in zip(_torso(by_full_name, "LUC MARCHAND"), _torso(two_shot, "LUC")))
+    assert named < 25, "Luc changed clothes where the shot calls him by his full name"
 
 
 # -- camera moves: the end frame -----------------------------------------------------------------------------

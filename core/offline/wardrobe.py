@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from core.film.style import named_color
 from core.offline.looks import singular, tokens
+from core.offline.names import TITLES
 
 
 def _table(**kinds: str) -> dict[str, str]:
@@ -99,11 +100,18 @@ def cast_look(name: str, description: str) -> FigureLook:
     """A character's figure: what the description says (see `figure_look`), and for hair and a top it leaves
     unsaid, a choice made by the name alone."""
     look = figure_look(description)
-    digest = hashlib.sha256(f"look\n{' '.join(name.lower().split())}".encode()).digest()
+    digest = hashlib.sha256(f"look\n{_called(name)}".encode()).digest()
     rng = random.Random(int.from_bytes(digest[:8], "big"))
     hair, top = rng.choice(_UNSAID_HAIR), rng.choice(_UNSAID_TOPS)
     return replace(look, hair=look.hair or (None if look.bald else hair),
                    top=top if look.top is None and look.long is None else look.top)
+
+
+def _called(name: str) -> str:
+    """The name a character goes by, the same in every shot: 'ROSE' where she speaks, 'Rose Delacroix' where she
+    doesn't, 'Dr. Lee' and 'LEE' -> 'rose', 'lee'."""
+    words = name.lower().replace(".", " ").split()
+    return next((word for word in words if word not in TITLES), " ".join(words))
 
 
 def _age(description: str, words: list[str]) -> str:
