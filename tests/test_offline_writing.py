@@ -157,6 +157,21 @@ def test_expansion_reads_named_and_role_people():
     assert [person.full for person in glass.others] == []  # her late father is gone: nobody to confront
 
 
+CLOCKS = ("A night-shift nurse named Odile discovers that the hospital's oldest patient, a retired clockmaker called "
+          "Benoit, has been stopping the ward's clocks so that his granddaughter Lucie can visit after hours. Odile "
+          "must decide before the morning inspection whether to report him.")
+
+
+def test_a_premise_with_a_question_to_decide_by_a_deadline():
+    premise = read_premise(read_story(CLOCKS))
+    assert (premise.lead.full, premise.goal, premise.deadline) == (
+        "Odile", "decide whether to report him", "the morning inspection")
+    assert [person.full for person in premise.others] == ["Benoit", "Lucie"]  # the oldest patient is Benoit
+    prose = _treatment(CLOCKS, "faithful", "expand")
+    assert "before the morning inspection." in prose and "inspection whether" not in prose
+    assert "decides to decide" not in prose and "Odile decides whether to report him" in prose
+
+
 # -- 3. no mangled prose ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("past", "present"), [

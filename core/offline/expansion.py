@@ -31,6 +31,7 @@ _DAY = (("In the morning", "morning"), ("At noon", "noon"), ("In the afternoon",
         ("Late in the afternoon", "late afternoon"), ("At dusk", "dusk"), ("That evening", "evening"),
         ("That night", "night"), ("At midnight", "midnight"), ("Later that night", "night"), ("At dawn", "dawn"),
         ("The next morning", "morning"))
+_CHOOSING = frozenset("decide choose pick determine".split())
 _NIGHT_WORDS = frozenset("night midnight nightfall dusk dark storm sunset evening tide".split())
 _DAWN_WORDS = frozenset("dawn sunrise daybreak morning".split())
 
@@ -163,9 +164,13 @@ class _Scenes:
         arriving = (f"{cue}, {lead.short} {_verb(lead, 'goes', 'go')} back to {setting.split(' ', 1)[1]}." if self.moved
                     else f"{cue}, {lead.short} {_verb(lead, 'is', 'are')} still {setting}.")
         lines = [arriving, f"At the last moment, {lead.short} {verb} {faced} {setting}."]
-        lines.append(f"{capitalize_first(lead.short)} {_verb(lead, 'decides', 'decide')} to {premise.goal}, "
-                     f"whatever it costs." if premise.goal else
-                     f"{capitalize_first(lead.short)} {_verb(lead, 'makes', 'make')} a choice that can't be undone.")
+        if not premise.goal:
+            lines.append(f"{capitalize_first(lead.short)} {_verb(lead, 'makes', 'make')} a choice that can't be undone.")
+        elif premise.goal.split()[0].lower() in _CHOOSING:  # 'decide whether to report him': no 'decides to decide'
+            lines.append(f"{capitalize_first(lead.short)} {_conjugate(premise.goal, lead)}, whatever it costs.")
+        else:
+            lines.append(f"{capitalize_first(lead.short)} {_verb(lead, 'decides', 'decide')} to {premise.goal}, "
+                         f"whatever it costs.")
         return lines
 
     def _outcome(self, cue: str, said: str, setting: str) -> list[str]:

@@ -54,7 +54,9 @@ _ROLE_LEADS = (re.compile(rf"{_LEAD_START}{_NAMED_AS}(?:,|\s+{_ACTS})"),
                re.compile(rf"{_LEAD_START}{_NAMED_AS}(?:,|\s+{_VERBISH})"))
 _NAMED_LEAD = re.compile(rf"^\W*(?P<name>(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})"
                          rf"(?:,\s+(?P<desc>(?:an?|the)\s+[^,]+),)?\s+{_VERBISH}")
-_DETERMINER = re.compile(r"\b(an?|the|her|his|their|my|our)\s+((?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)\b(,?\s+[A-Z])?")
+# a role, and whether a name follows it: 'her son Jonah', 'the oldest patient, a clockmaker called Benoit'
+_DETERMINER = re.compile(r"\b(an?|the|her|his|their|my|our)\s+((?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)\b"
+                         r"(,?\s+[A-Z]|,\s+(?:an?|the)\s+[^,.;]{0,40}?\b(?:named|called)\s+[A-Z])?")
 _HAS_UNTIL = re.compile(r"\bha(?:s|ve)\s+(?:only\s+)?until\s+(?P<deadline>[^,;.]+?)\s+to\s+(?P<goal>[^,;.!?]+)")
 _HAS_TIME = re.compile(r"\bha(?:s|ve)\s+(?:only\s+|just\s+)?(?P<deadline>(?:one|two|three|four|five|six|seven|a|an|\d+)"
                        r"\s+(?:\w+\s+)?(?:minutes?|hours?|days?|nights?|weeks?|months?))\s+to\s+(?P<goal>[^,;.!?]+)")
@@ -232,6 +234,7 @@ def _split_goal(goal: str) -> tuple[str, str, str, str]:
     deadline = ""
     if found := _DEADLINE.search(goal):
         deadline, goal = found.group("deadline").strip(), goal[:found.start()]
+        deadline, goal = _question_back(deadline, goal)
     purpose = ""
     if found := _PURPOSE.search(goal):
         purpose, goal = found.group("purpose").strip(), goal[:found.start()]
@@ -239,6 +242,22 @@ def _split_goal(goal: str) -> tuple[str, str, str, str]:
     if found := _CIRCUMSTANCE.search(goal):
         circumstance, goal = found.group("circumstance"), goal[:found.start()] + goal[found.end():]
     return " ".join(goal.split()), deadline, purpose, circumstance
+
+
+_QUESTION = re.compile(r"\s+(?P<question>(?:whether|if|which|what|who|how)\b.*)$")
+
+
+def _question_back(deadline: str, goal: str) -> tuple[str, str]:
+    """'decide before the morning inspection whether to report him': the question after a deadline that is a
+    moment, not an event, belongs to the goal: ('the morning inspection', 'decide whether to report him').
+    ('before anyone learns who did it' keeps its 'who': an event's own words.)"""
+    found = _QUESTION.search(deadline)
+    if not found:
+        return deadline, goal
+    moment = deadline[:found.start()]
+    if _CLAUSE_VERB.search(" ".join(moment.split()[1:])):
+        return deadline, goal
+    return moment.strip(), f"{goal.rstrip()} {found.group('question')}"
 
 
 def _obstacle(text: str) -> str:
