@@ -318,3 +318,40 @@ def test_a_nephew_called_will_gets_his_lines_and_no_one_is_where_they_are_only_t
     action = " ".join(text for scene in script.scenes for text in scene.action)
     assert "Will grins" in action and "Without looking up" not in action and "grinned" not in action
     assert [scene.characters for scene in script.scenes] == [("WILL", "ROSE"), ("MARCUS", "WILL")]
+
+
+TICKETS = """I had kept the ferry ticket office for nine years when the stranger came. It was snowing.
+
+He leaned on the counter. "One ticket," he said.
+
+"The last boat has gone," I said. "Same as every night."
+
+He smiled and put a silver key on the counter. "Keep it," he said. "I won't need it."
+
+My brother Emil ran the bakery by the harbour. When I showed him the key that night, he weighed it in his floury hands.
+
+"It's warm," Emil said. "Iron shouldn't be warm."
+
+"Then it's cursed," I said.
+
+He laughed. "Then somebody made it."
+"""
+
+
+def test_a_story_told_in_the_first_person_gives_each_line_to_who_says_it():
+    """'I said' is the narrator's line, never the last person named; 'he said' before any man is named is the
+    stranger the story met; 'He smiled.' after a closed line is what happens next, not that line's tag; and
+    'that night', deep into a scene, cuts to the place the story just named."""
+    script = read_fountain(_script(_treatment(TICKETS, "faithful"), TICKETS))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("STRANGER", "One ticket."),
+        ("NARRATOR", "The last boat has gone. Same as every night."),
+        ("STRANGER", "Keep it. I won't need it."),
+        ("EMIL", "It's warm. Iron shouldn't be warm."),
+        ("NARRATOR", "Then it's cursed."),
+        ("EMIL", "Then somebody made it."),
+    ]
+    assert [scene.characters for scene in script.scenes] == [("STRANGER", "NARRATOR"), ("EMIL", "NARRATOR")]
+    assert script.scenes[1].slug == "INT. BAKERY - NIGHT"
+    assert "He smiles and puts a silver key on the counter." in script.scenes[0].action[-1]
+    assert script.scenes[1].action[0].startswith("My brother EMIL runs the bakery by the harbour.")

@@ -29,6 +29,8 @@ PREMISE_SENTENCES = 3  # a source this short is a premise: its people may be nam
 MIN_SCENES = 3
 _INTENT = re.compile(r"\b(?:before|until|unless|if|once|must|wants? to|needs? to|hopes? to|plans? to|has to|have to|"
                      r"tries to|dreams? of|would|will)\b", re.IGNORECASE)
+_SETTLED = 3  # sentences into a scene, after which 'that evening' moves time on instead of saying when it is
+_LATER_THAT = re.compile(r"\b(?:later\s+)?that\s+(?:night|evening|afternoon|morning)\b", re.IGNORECASE)
 _SHORT_JUMP = re.compile(r"^\W*(?:(?:a|an|one|two|three|a\s+few|some)\s+)?(?:minutes?|hours?|moments?)\s+later\b|"
                          r"^\W*later\s+that\b", re.IGNORECASE)
 _LOOKS_LIKE_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]", re.IGNORECASE)
@@ -138,12 +140,29 @@ def plan_scenes(units: list[tuple[int, str]], text: str, source: str, cast: list
             setting, location = (where.setting, where.name) if where else (current.setting, current.location)
             within_the_day = bool(_SHORT_JUMP.search(narration)) and current.stated  # "An hour later": still known
             scenes.append(_Scene(setting, location, time or current.time, stated=bool(time) or within_the_day))
+        elif time and not current.stated and len(current.lines) >= _SETTLED and _LATER_THAT.search(narration):
+            # 'When I told her about the watch that evening': deep in a scene, time has moved on, maybe elsewhere
+            where = _moved_to(narration, current, gazetteer)
+            told = units[index - 1][1] if index and current.lines[-1] == units[index - 1][1] else ""
+            if where is None and told and not quotes(told):  # 'My sister Agnes ran the bakery.' leads there
+                where = _moved_to(told, current, gazetteer)
+                carried = [current.lines.pop()] if where else []
+            else:
+                carried = []
+            setting, location = (where.setting, where.name) if where else (current.setting, current.location)
+            scenes.append(_Scene(setting, location, time, carried))
         elif time and not current.stated:  # the first time the scene's text gives is when it happens
             current.time, current.stated = time, True
         elif current.lines and time and time != current.time:
             scenes.append(_Scene(current.setting, current.location, time))
         scenes[-1].lines.append(unit)
     return scenes
+
+
+def _moved_to(text: str, current: _Scene, gazetteer: Gazetteer) -> Place | None:
+    """The first place a sentence mentions that isn't where the scene is."""
+    return next((place for place in map(gazetteer.canonical, mentioned_places(without_quotes(text)))
+                 if place.name != current.location), None)
 
 
 def _intended(narration: str, place: Place) -> bool:

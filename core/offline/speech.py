@@ -10,9 +10,18 @@ import re
 from dataclasses import dataclass, field
 
 from core.offline.names import Character, name_pattern
-from core.offline.text import SPEECH_VERBS, STOPWORDS, capitalize_first, ensure_period, quotes, without_quotes
+from core.offline.text import (
+    SPEECH_VERBS,
+    STOPWORDS,
+    TELLING_VERBS,
+    capitalize_first,
+    ensure_period,
+    quotes,
+    without_quotes,
+)
 
 UNNAMED_SPEAKER = "VOICE"
+NARRATOR = "NARRATOR"  # who says 'I said' in a story told in the first person
 _MANNERS = {
     "whispered": "whispering", "whispers": "whispering", "shouted": "shouting", "shouts": "shouting",
     "yelled": "yelling", "yells": "yelling", "muttered": "muttering", "mutters": "muttering",
@@ -43,6 +52,7 @@ class Exchange:
     fresh: Character | None = None  # the character the sentence before named last
     named: dict[str, Character] = field(default_factory=dict)  # "he"/"she"/"" -> the last named so
     present: list[str] = field(default_factory=list)  # cues of the characters the scene has named, latest last
+    unnamed: dict[str, str] = field(default_factory=dict)  # "he"/"she"/"" -> the last person named by role only
 
     def cut(self) -> None:
         """A new scene: the talk so far is over, though who 'she' is carries on."""
@@ -58,14 +68,21 @@ class Exchange:
         # Ines said. "The tide was against me."')
         return next((cue for cue in reversed(self.present) if cue != self.speakers[-1]), None)
 
+    def stranger(self, pronoun: str) -> str | None:
+        """'the stranger' for 'he said' when the story names no man: the cue of the last person met only by what
+        they are ('STRANGER'), if 'he' or 'she' can be them."""
+        return self.unnamed.get(pronoun) or self.unnamed.get("")
+
     def hear(self, narration: str, cast: list[Character], speeches: list[Speech]) -> None:
+        for role, pronoun in _roles_met(narration):
+            self.unnamed = {key: cue for key, cue in self.unnamed.items() if key != pronoun} | {pronoun: role}
         named = [character for _, character in _mentions(narration, cast)]
         for character in named:
             self.named[character.pronoun] = character
             self.present = [*(cue for cue in self.present if cue != character.cue), character.cue]
         subject = _subject_pronoun(narration)
         still = self.fresh if subject and self.fresh and self.fresh.pronoun in (subject, "") else None
-        if subject and not still:
+        if subject and not still and (self.named.get(subject) or not self.stranger(subject)):
             still = self.named.get(subject) or _only(subject, cast)  # 'She took the orange.': the last woman named
         self.fresh = still or (named[0] if named else None)  # 'Kit rode out. He had Biscuit.': still Kit
         speaker = next((c for speech in speeches[-1:] for c in cast if c.cue == speech.cue), None)
@@ -95,7 +112,8 @@ def split_speech(sentence: str, cast: list[Character], last_named: Character | N
     speeches: list[Speech] = []
     for number, (start, end, line) in enumerate(spans):
         before, after = segments[number], segments[number + 1]
-        tag = _tag_after(after) or _tag_before(before)
+        told_after = not _closed(line, after)
+        tag = (_tag_after(after) if told_after else None) or _tag_before(before)
         speaker = _self_named(line, cast) or _speaker(tag, sentence[:start], sentence[end:], cast, last_named,
                                                        exchange, speeches)
         if speaker is None:  # reported speech: the line stays where the prose put it
@@ -104,7 +122,7 @@ def split_speech(sentence: str, cast: list[Character], last_named: Character | N
         manner = (_MANNERS.get(tag[1].lower(), "") or _manner_phrase(after, before)) if tag else ""
         speeches.append(Speech(speaker, _spoken(line), manner))
         segments[number] = _strip_tag_before(before)
-        segments[number + 1] = _strip_tag_after(after)
+        segments[number + 1] = _strip_tag_after(after) if told_after else after
     if exchange is not None:
         exchange.hear(without_quotes(sentence), cast, speeches)
     return _action(segments), speeches
@@ -126,6 +144,14 @@ def _close_stray_quote(sentence: str) -> str:
 def _segments(sentence: str, spans: list[tuple[int, int, str]]) -> list[str]:
     bounds = [0] + [edge for start, end, _ in spans for edge in (start, end)] + [len(sentence)]
     return [sentence[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)]
+
+
+def _closed(line: str, after: str) -> bool:
+    """'"Same as always." He laughed and…': a line that ends on a full stop ends its sentence; what follows with a
+    capital is the next one, not the line's tag ('"Same as always," he laughed' is one)."""
+    told = re.match(r"\s*(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)\s+(\w+)", after)
+    return line.rstrip().endswith(".") and bool(re.match(r"\s*[A-Z]", after)) and not (
+        told and told.group(1).lower() in TELLING_VERBS)
 
 
 def _tag_after(text: str) -> tuple[str, str] | None:
@@ -206,7 +232,12 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
         named = _tag_name(tag[0], cast)
         if named:
             return named
+    if tag and tag[0].lower() in ("i", "we"):
+        return NARRATOR  # '"Then it's broken," I said': the one telling the story, never whoever was named last
     if tag and exchange is not None and tag[0].lower() in ("he", "she"):
+        met = _met_before_anyone_named(tag[0].lower(), before, cast, exchange)
+        if met:
+            return met
         referent = _referent(tag[0].lower(), before, cast, exchange)
         if referent:
             return referent.cue
@@ -221,9 +252,11 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
         return here[0][1].cue  # the sentence's subject: 'Mara turned to Tomas: "You came back."'
     subject = _subject_pronoun(without_quotes(before)) or (tag[0].lower() if tag else "")
     if subject in ("he", "she"):  # 'He held it out to her. "I'm sorry."'
-        referent = (exchange.fresh if exchange.fresh and exchange.fresh.pronoun in (subject, "") else None
-                    ) or exchange.named.get(subject) or _only(subject, cast) or exchange.named.get("")
-        return referent.cue if referent else None
+        met = _met_before_anyone_named(subject, before, cast, exchange)
+        referent = None if met else (exchange.fresh if exchange.fresh and exchange.fresh.pronoun in (subject, "")
+                                     else None) or exchange.named.get(subject) or _only(subject, cast)
+        referent = referent or (None if met else exchange.named.get(""))
+        return referent.cue if referent else met
     role = _role(before, after)
     if role:
         return role  # '"Are you lost?" the boy asked.'
@@ -234,6 +267,30 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
     if not narration and exchange.spoke and exchange.speakers:
         return exchange.speakers[-1]
     return None
+
+
+_SHE_ROLES = frozenset("woman girl lady mother wife sister daughter aunt grandmother nun queen princess waitress "
+                       "actress widow maid nanny midwife heiress fisherwoman".split())
+_HE_ROLES = frozenset("man boy gentleman father husband brother son uncle grandfather king prince monk waiter "
+                      "fisherman butler".split())
+_MET = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z][\w'’-]*[\s,]*){1,3})")
+
+
+def _roles_met(narration: str) -> list[tuple[str, str]]:
+    """(cue, pronoun) for each person the narration names by what they are: 'the stranger' -> ('STRANGER', ''),
+    'an old woman' -> ('WOMAN', 'she'); 'my sister Agnes' names someone, and 'a gold watch' no one."""
+    from core.offline.premise import is_person_role  # the roles a premise reads; premise reads stories, not speech
+
+    found = []
+    for match in _MET.finditer(narration):
+        words = re.findall(r"[a-z][\w'’-]*", match.group(1))
+        at = next((index for index, word in enumerate(words) if word in STOPWORDS or is_person_role(word)), None)
+        if at is None or words[at] in STOPWORDS or re.match(r"\s*[A-Z]", narration[match.end():]) and at == len(
+                words) - 1:
+            continue  # no person, or one with their name after it ('the keeper Mara')
+        role = words[at]
+        found.append((role.upper(), "she" if role in _SHE_ROLES else "he" if role in _HE_ROLES else ""))
+    return found
 
 
 def _only(pronoun: str, cast: list[Character]) -> Character | None:
@@ -262,6 +319,16 @@ def _tag_name(name: str, cast: list[Character]) -> str | None:
     if character:
         return character.cue
     return " ".join(words).upper() if words else None
+
+
+def _met_before_anyone_named(pronoun: str, before: str, cast: list[Character], exchange: Exchange) -> str | None:
+    """'he said' when the story has met a stranger and named no man yet: the stranger, not the one man the
+    story will name later."""
+    here = [c for _, c in _mentions(without_quotes(before), cast) if c.pronoun in (pronoun, "")]
+    fresh = exchange.fresh if exchange.fresh and exchange.fresh.pronoun in (pronoun, "") else None
+    if here or fresh or exchange.named.get(pronoun):
+        return None
+    return exchange.stranger(pronoun)
 
 
 def _referent(pronoun: str, before: str, cast: list[Character], exchange: Exchange) -> Character | None:

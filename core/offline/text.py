@@ -33,6 +33,9 @@ god lord sir madam miss mister
 i'm i'll i've i'd it's that's there's he's she's we're they're you're don't can't won't didn't let's
 """.split())
 
+# the speech verbs that only ever tell speech: after a line closed by a full stop, 'Mara said' is still its tag,
+# 'He laughed' is what happens next
+TELLING_VERBS = frozenset("said says asked asks replied replies answered answers whispered whispers".split())
 SPEECH_VERBS = frozenset("""
 said says say asked asks ask replied replies reply answered answers whispered whispers shouted shouts yelled yells
 called calls cried cries muttered mutters murmured murmurs screamed screams told tells added adds insisted insists
@@ -185,7 +188,9 @@ def _merge_speech_tags(pieces: list[str]) -> list[str]:
         tag = _SPEECH_TAG_START.match(piece)
         ends_in_quote = bool(merged) and merged[-1][-1:] in "\"”"
         tagged_before = bool(merged) and _QUOTE.search(merged[-1]) and _has_speech_verb(without_quotes(merged[-1]))
-        if merged and ends_in_quote and tag and tag.group(2).lower() in SPEECH_VERBS:
+        closed = bool(merged) and merged[-1][-2:-1] == "."  # '"Same as always." He laughed': a new sentence
+        verbs = TELLING_VERBS if closed else SPEECH_VERBS
+        if merged and ends_in_quote and tag and tag.group(2).lower() in verbs:
             merged[-1] = f"{merged[-1]} {piece}"
         elif tagged_before and _QUOTE.fullmatch(piece.strip()):
             merged[-1] = f"{merged[-1]} {piece}"
