@@ -355,3 +355,27 @@ def test_a_story_told_in_the_first_person_gives_each_line_to_who_says_it():
     assert script.scenes[1].slug == "INT. BAKERY - NIGHT"
     assert "He smiles and puts a silver key on the counter." in script.scenes[0].action[-1]
     assert script.scenes[1].action[0].startswith("My brother EMIL runs the bakery by the harbour.")
+
+
+PORCH = """Nadia and her grandmother Ilse sat on the porch. The radio on the rail crackled.
+
+"Turn it up," Ilse said.
+
+"It's only static," she said.
+
+"Static is how they talk."
+
+Nadia laughed. She turned the dial anyway. "There," she said. "Happy?"
+
+Ilse closed her eyes. "Listen."
+"""
+
+
+def test_two_women_answering_each_other_with_she_said():
+    """'she said' right after Ilse's line is Nadia answering, and the bare line after it is Ilse's turn again."""
+    script = read_fountain(_script(_treatment(PORCH, "faithful"), PORCH))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("ILSE", "Turn it up."), ("NADIA", "It's only static."), ("ILSE", "Static is how they talk."),
+        ("NADIA", "There. Happy?"), ("ILSE", "Listen.")]
+    opening = "NADIA and her grandmother ILSE sit on the porch. The radio on the rail crackles."
+    assert script.scenes[0].action[0] == opening

@@ -321,6 +321,15 @@ def _tag_name(name: str, cast: list[Character]) -> str | None:
     return " ".join(words).upper() if words else None
 
 
+def _answering(candidate: Character, pronoun: str, cast: list[Character], exchange: Exchange) -> Character | None:
+    """'"Turn it up," Ilse said. / "It's only static," she said.': a 'she said' right after the last woman named
+    has spoken is the other woman of the exchange answering her, when there is one."""
+    if not exchange.spoke or not exchange.speakers or exchange.speakers[-1] != candidate.cue:
+        return None
+    return next((c for cue in reversed(exchange.present) for c in cast
+                 if c.cue == cue and cue != candidate.cue and c.pronoun == pronoun), None)
+
+
 def _met_before_anyone_named(pronoun: str, before: str, cast: list[Character], exchange: Exchange) -> str | None:
     """'he said' when the story has met a stranger and named no man yet: the stranger, not the one man the
     story will name later."""
@@ -337,8 +346,9 @@ def _referent(pronoun: str, before: str, cast: list[Character], exchange: Exchan
     match = [character for character in here if character.pronoun == pronoun]
     if match:
         return match[-1]
-    if exchange.named.get(pronoun) or _only(pronoun, cast):
-        return exchange.named.get(pronoun) or _only(pronoun, cast)
+    candidate = exchange.named.get(pronoun) or _only(pronoun, cast)
+    if candidate:
+        return _answering(candidate, pronoun, cast, exchange) or candidate
     unknown = [character for character in here if not character.pronoun]
     if unknown:
         return unknown[-1]

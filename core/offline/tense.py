@@ -49,14 +49,15 @@ rescue protect warn beg pray sigh shrug lean rest touch hand toss lift raise low
 guard hunt track study examine collect gather pack unpack fold worry wonder believe accept ignore explain promise
 repeat continue finish prepare kneel dance sing sob frown struggle collapse vanish appear disappear emerge explode
 count stir sip tap wrap drag rub scrub blink wipe yawn sniff shuffle hesitate wince greet tip squint
-grin wink smirk chuckle giggle scowl glare blush flinch gasp groan growl snort sneer mumble stammer hum whistle nudge
-poke pat clap slap snap hop skip trip jog stroll march pace tiptoe sneak peek
+crackle creak rattle buzz grin wink smirk chuckle giggle scowl glare blush flinch gasp groan growl snort sneer mumble
+stammer hum whistle nudge poke pat clap slap snap hop skip trip jog stroll march pace tiptoe sneak peek
 """.split()
 _DOUBLING = frozenset("""
 stop drop grab step slip plan hug nod beg sob slam trap shrug stir sip tap wrap drag rub scrub tip grin pat clap
 slap snap hop skip trip jog hum
 """.split())  # 'shrugged', 'stirred'; 'row' -> 'rowed' as written
-_SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:[A-Z][\w'’-]+|he|she|I)|he|she|it|they|we|i|I|you"
+_SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:(?:his|her|their)\s+(?:[a-z]+\s+)?)?(?:[A-Z][\w'’-]+|he|she|I)"
+            r"|he|she|it|they|we|i|I|you"
             r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z]+\s+)?"
             r"(?!(?:had|has|have|was|were|is|are|would|could|should|will|did|does|do|not|never|can|may|might|must|"
             r"who|which|that|whom)\b)"
