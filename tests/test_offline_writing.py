@@ -379,3 +379,24 @@ def test_two_women_answering_each_other_with_she_said():
         ("NADIA", "There. Happy?"), ("ILSE", "Listen.")]
     opening = "NADIA and her grandmother ILSE sit on the porch. The radio on the rail crackles."
     assert script.scenes[0].action[0] == opening
+
+
+UNDER_THE_PIER = """Maggie found the boy under the pier, soaked to the bone. He couldn't have been more than nine.
+
+'What's your name?' she asked.
+
+'Alfie,' he said. 'Are you the coastguard?'
+
+'Near enough.' Maggie wrapped her scarf round his shoulders. 'Where's the boat, Alfie?'
+"""
+
+
+def test_speech_in_single_quotes_as_british_prose_writes_it():
+    """Single-quoted speech is speech (the apostrophes in "What's" stay apostrophes); Maggie, only ever opening a
+    sentence, is a character; the 'He' after 'Maggie found the boy' is the boy, so Maggie is 'she'."""
+    script = read_fountain(_script(_treatment(UNDER_THE_PIER, "faithful"), UNDER_THE_PIER))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("MAGGIE", "What's your name?"), ("BOY", "Alfie. Are you the coastguard?"), ("MAGGIE", "Near enough."),
+        ("MAGGIE", "Where's the boat, Alfie?")]
+    action = " ".join(script.scenes[0].action)
+    assert "'" not in action.replace("couldn't", "") and "Maggie wraps her scarf round his shoulders." in action

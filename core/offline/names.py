@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.offline.places import PLACE_NOUNS
-from core.offline.text import SPEECH_VERBS, STOPWORDS, sentences, without_quotes
+from core.offline.tense import IRREGULAR_PAST
+from core.offline.text import SPEECH_VERBS, STOPWORDS, as_double_quotes, sentences, without_quotes
 
 SHE_TITLES = frozenset("mrs ms miss madam madame lady dame queen princess duchess aunt auntie sister mother grandma "
                        "granny nana".split())
@@ -82,6 +83,7 @@ class _Run:
 @lru_cache(maxsize=64)
 def find_characters(text: str) -> tuple[Character, ...]:
     """The characters named in a text, in order of first appearance."""
+    text = as_double_quotes(text)
     runs = [run for sentence in sentences(text) for run in _capitalised_runs(sentence.text, sentence.index)]
     stats = _split_opening_words(_tally(runs))
     lowercase = {word for word in re.findall(r"[^\W\d_]+", text) if word.islower()}
@@ -236,7 +238,8 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
             run.following not in STOPWORDS and run.following not in SPEECH_VERBS)  # "Danish sailor"
         stat["speaks"] += run.following.rstrip(".") in SPEECH_VERBS or run.previous.rstrip(".") in SPEECH_VERBS
         stat["possessive"] += run.possessive
-        stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following))  # "Mara sighs"
+        stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following)
+                                                 or run.following in IRREGULAR_PAST)  # "Mara sighs", "Maggie found"
         # "Harbor Street", and a name that qualifies a place noun: "the Gannet Rock lighthouse"
         stat["place_noun"] += run.words[-1].lower() in PLACE_NOUNS or (
             run.previous == "the" and run.following.rstrip(".") in PLACE_NOUNS and not run.possessive)
@@ -386,6 +389,22 @@ def _title_pronoun(name: str) -> str:
     return "she" if first and first[0] in SHE_TITLES else "he" if first and first[0] in HE_TITLES else ""
 
 
+_HE_PEOPLE = frozenset("man boy lad gentleman father husband son brother uncle grandfather king prince monk "
+                       "waiter fisherman".split())
+_SHE_PEOPLE = frozenset("woman girl lady mother wife daughter sister aunt grandmother queen princess nun "
+                        "waitress".split())
+_ANYONE = frozenset("stranger child kid baby teenager doctor nurse driver guard soldier sailor captain officer "
+                    "visitor traveller traveler".split())
+
+
+def _someone_else(rest: str, pronoun: str) -> bool:
+    """Whether the rest of a sentence names, by what they are, another person `pronoun` could mean."""
+    people = [word for pair in re.findall(r"\b(?:the|a|an)\s+([a-z]+)(?:\s+([a-z]+))?", rest.lower())
+              for word in pair]  # "the boy", "an old woman"
+    fits = _HE_PEOPLE if pronoun == "he" else _SHE_PEOPLE
+    return any(person in fits or person in _ANYONE for person in people)
+
+
 def _read_pronouns(text: str, characters: list[Character]) -> None:
     """Each character's pronoun: from a title, a relation ('her son Jonah'), or the pronoun that follows
     a sentence naming only them ('Mara climbed. She ...')."""
@@ -413,6 +432,8 @@ def _read_pronouns(text: str, characters: list[Character]) -> None:
         if re.match(r"\W*(?:he|she|they|i|we)\b", narration, re.IGNORECASE):
             continue  # "She fixed the windmill with Kit": Kit is not the subject
         opening = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
+        if opening and _someone_else(narration[named[0][3].end():], opening):
+            opening = None  # "Maggie found the boy under the pier. He couldn't have been nine.": the boy
         if opening:  # "Mara met Silas. She ...": a sentence's subject is who the next one's pronoun means
             votes[id(subject)][opening == "she"] += 2
         if len(named) == 1:  # "Kit rode ahead on his bicycle" (not "while she dug": that may be anyone)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from core.offline.names import Character, find_characters, name_pattern
 from core.offline.places import Place, find_places
-from core.offline.text import Sentence, content_words, quotes, sentences, word_count
+from core.offline.text import Sentence, as_double_quotes, content_words, quotes, sentences, word_count
 
 _GOAL = re.compile(r"\b(?:wants? to|must|tries to|try to|needs? to|hopes? to|sets? out to|decides? to|has to|have to|"
                    r"plans? to|vows? to|longs? to|struggles? to|is determined to|races? to|fights? to)\s+([^.;!?]+)",
@@ -59,6 +59,7 @@ class Story:
 @lru_cache(maxsize=32)
 def read_story(text: str) -> Story:
     """Read a text into a `Story` (cached: three treatment variants read the same narrative)."""
+    text = as_double_quotes(text)
     found = sentences(text)
     return Story(text, found, find_characters(text), tuple(find_places(text)), Counter(content_words(text)),
                  _first_clause(_GOAL, text), _first_clause(_OBSTACLE, text))

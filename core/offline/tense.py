@@ -37,6 +37,7 @@ _IRREGULAR = {
     "set": ("sets", "set"), "put": ("puts", "put"), "cut": ("cuts", "cut"), "hit": ("hits", "hit"),
     "let": ("lets", "let"),
 }
+IRREGULAR_PAST = frozenset(_IRREGULAR) - {"set", "put", "cut", "hit", "let", "read", "shut"}  # past at a glance
 _REGULAR_BASES = """
 walk look open turn pull push ask work live polish brush wash fetch stretch wish cough dress press cross fail roll
 limp glow flicker fade flash tremble shiver answer reach watch wait start stop try carry hurry move close smile laugh

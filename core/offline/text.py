@@ -67,11 +67,37 @@ _MARKUP_LINE = re.compile(r"^\s*(?:#{1,6}\s.*|#{1,6}|[-*_=]{3,}|={3,})\s*$", re.
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 
+_SINGLE_OPENING = re.compile(r"(?:^|(?<=[\s(—–]))['‘][A-Z]")
+_SINGLE_CLOSING = re.compile(r"[.,!?…]['’](?=\s|$)")
+_BEFORE_OPENING = frozenset(" \t\n(—–")
+_AFTER_CLOSING = frozenset(" \t\n,.;:!?)—–")
+
+
+def as_double_quotes(text: str) -> str:
+    """Speech in single quotes, as British prose writes it ('What's your name?' she asked.), in double quotes,
+    the apostrophes in words ("What's", "Alfie's") kept; a text that uses double quotes anywhere is left as it is
+    (its single quotes are quotes within speech)."""
+    if '"' in text or "“" in text or not (_SINGLE_OPENING.search(text) and _SINGLE_CLOSING.search(text)):
+        return text
+    out, open_ = list(text), False
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else "\n"
+        after = text[index + 1] if index + 1 < len(text) else "\n"
+        if char in "'‘" and not open_ and before in _BEFORE_OPENING and not after.isspace():
+            out[index], open_ = '"', True
+        elif char in "'’" and open_ and after in _AFTER_CLOSING and not before.isspace():
+            out[index], open_ = '"', False
+        if char == "\n" and after == "\n":
+            open_ = False  # a paragraph ends: speech running on opens again in the next one
+    return "".join(out)
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs of prose, each on one line; Markdown titles, rules and emphasis
     marks (a story pasted from a document) are layout, not sentences, and so is a plain title line heading
     the text ("The Kiln")."""
-    text = _EMPHASIS.sub(r"\2", _MARKUP_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = as_double_quotes(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _EMPHASIS.sub(r"\2", _MARKUP_LINE.sub("", text))
     blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
     if len(blocks) > 1 and is_title_line(blocks[0]):
         blocks = blocks[1:]
