@@ -393,10 +393,11 @@ UNDER_THE_PIER = """Maggie found the boy under the pier, soaked to the bone. He 
 
 def test_speech_in_single_quotes_as_british_prose_writes_it():
     """Single-quoted speech is speech (the apostrophes in "What's" stay apostrophes); Maggie, only ever opening a
-    sentence, is a character; the 'He' after 'Maggie found the boy' is the boy, so Maggie is 'she'."""
+    sentence, is a character; the 'He' after 'Maggie found the boy' is the boy, so Maggie is 'she'; and the boy
+    who answers "What's your name?" with "Alfie" is Alfie, not a BOY beside him."""
     script = read_fountain(_script(_treatment(UNDER_THE_PIER, "faithful"), UNDER_THE_PIER))
     assert [(line.character, line.text) for line in script.dialogue] == [
-        ("MAGGIE", "What's your name?"), ("BOY", "Alfie. Are you the coastguard?"), ("MAGGIE", "Near enough."),
+        ("MAGGIE", "What's your name?"), ("ALFIE", "Alfie. Are you the coastguard?"), ("MAGGIE", "Near enough."),
         ("MAGGIE", "Where's the boat, Alfie?")]
     action = " ".join(script.scenes[0].action)
     assert "'" not in action.replace("couldn't", "") and "Maggie wraps her scarf round his shoulders." in action

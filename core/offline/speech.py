@@ -53,6 +53,7 @@ class Exchange:
     named: dict[str, Character] = field(default_factory=dict)  # "he"/"she"/"" -> the last named so
     present: list[str] = field(default_factory=list)  # cues of the characters the scene has named, latest last
     unnamed: dict[str, str] = field(default_factory=dict)  # "he"/"she"/"" -> the last person named by role only
+    last_line: str = ""  # the last line spoken
 
     def cut(self) -> None:
         """A new scene: the talk so far is over, though who 'she' is carries on."""
@@ -93,6 +94,7 @@ class Exchange:
             if not self.speakers or self.speakers[-1] != speech.cue:
                 self.speakers = [*self.speakers[-3:], speech.cue]
         self.spoke = bool(speeches)
+        self.last_line = speeches[-1].line if speeches else self.last_line
 
 
 def split_speech(sentence: str, cast: list[Character], last_named: Character | None,
@@ -116,6 +118,7 @@ def split_speech(sentence: str, cast: list[Character], last_named: Character | N
         tag = (_tag_after(after) if told_after else None) or _tag_before(before)
         speaker = _self_named(line, cast) or _speaker(tag, sentence[:start], sentence[end:], cast, last_named,
                                                        exchange, speeches)
+        speaker = _answering_to_a_name(line, speaker, cast, exchange, speeches)
         if speaker is None:  # reported speech: the line stays where the prose put it
             segments[number] = f"{before} {sentence[start:end]}"
             continue
@@ -212,6 +215,25 @@ def _strip_tag_before(text: str) -> str:
 
 
 _SELF_NAMING = re.compile(r"\b(?:I'm|I’m|I am|my name is|my name's|call me)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+
+
+_ASKS_NAME = re.compile(r"\b(?:what(?:'s|’s| is) your name|who are you|your name\?)", re.IGNORECASE)
+
+
+def _answering_to_a_name(line: str, speaker: str | None, cast: list[Character], exchange: Exchange | None,
+                         said: list[Speech]) -> str | None:
+    """'"What's your name?" / "Alfie," he said.': someone known only by what they are ('the boy') who answers
+    with a name the story uses is that character from this line on."""
+    asked = said[-1].line if said else (exchange.last_line if exchange else "")
+    answer = re.match(r"\s*([A-Z][\w'’-]*)\s*[,.!]?", line)
+    if speaker is None or not answer or not _ASKS_NAME.search(asked) or any(c.cue == speaker for c in cast):
+        return speaker
+    named = _character(answer.group(1), cast)
+    if named is None:
+        return speaker
+    if exchange is not None:
+        exchange.unnamed = {key: named.cue if cue == speaker else cue for key, cue in exchange.unnamed.items()}
+    return named.cue
 
 
 def _self_named(line: str, cast: list[Character]) -> str | None:
