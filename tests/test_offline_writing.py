@@ -401,3 +401,12 @@ def test_speech_in_single_quotes_as_british_prose_writes_it():
         ("MAGGIE", "Where's the boat, Alfie?")]
     action = " ".join(script.scenes[0].action)
     assert "'" not in action.replace("couldn't", "") and "Maggie wraps her scarf round his shoulders." in action
+
+
+def test_a_narrator_who_gives_their_name_speaks_under_it():
+    story = ("My name is Tomas and I have kept the Gull Point light for thirty years. Nobody visits in winter.\n\n"
+             'One night a girl knocked on the door. "Is this the lighthouse?" she asked.\n\n'
+             '"It is," I said. "Come in out of the rain."\n')
+    script = read_fountain(_script(_treatment(story, "faithful"), story))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("GIRL", "Is this the lighthouse?"), ("TOMAS", "It is. Come in out of the rain.")]

@@ -54,6 +54,7 @@ class Exchange:
     present: list[str] = field(default_factory=list)  # cues of the characters the scene has named, latest last
     unnamed: dict[str, str] = field(default_factory=dict)  # "he"/"she"/"" -> the last person named by role only
     last_line: str = ""  # the last line spoken
+    narrator: str = ""  # the cue of the one telling the story in the first person, once the narration names them
 
     def cut(self) -> None:
         """A new scene: the talk so far is over, though who 'she' is carries on."""
@@ -75,6 +76,8 @@ class Exchange:
         return self.unnamed.get(pronoun) or self.unnamed.get("")
 
     def hear(self, narration: str, cast: list[Character], speeches: list[Speech]) -> None:
+        telling = _SELF_NAMING.search(without_quotes(narration))
+        self.narrator = (_self_named(telling.group(0), cast) if telling else None) or self.narrator
         for role, pronoun in _roles_met(narration):
             self.unnamed = {key: cue for key, cue in self.unnamed.items() if key != pronoun} | {pronoun: role}
         named = [character for _, character in _mentions(narration, cast)]
@@ -214,7 +217,8 @@ def _strip_tag_before(text: str) -> str:
                   rf"(?:{_VERBS})(?:\s+\w+ly)?{_ADDRESSEE}\s*[,:]?\s*$", "", text)
 
 
-_SELF_NAMING = re.compile(r"\b(?:I'm|I’m|I am|my name is|my name's|call me)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+_SELF_NAMING = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Cc]all me)"
+                          r"\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
 
 
 _ASKS_NAME = re.compile(r"\b(?:what(?:'s|’s| is) your name|who are you|your name\?)", re.IGNORECASE)
@@ -255,7 +259,8 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
         if named:
             return named
     if tag and tag[0].lower() in ("i", "we"):
-        return NARRATOR  # '"Then it's broken," I said': the one telling the story, never whoever was named last
+        # '"Then it's broken," I said': the one telling the story ('My name is Tomas'), never whoever was named last
+        return (exchange.narrator if exchange else "") or NARRATOR
     if tag and exchange is not None and tag[0].lower() in ("he", "she"):
         met = _met_before_anyone_named(tag[0].lower(), before, cast, exchange)
         if met:
