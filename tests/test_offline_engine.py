@@ -22,7 +22,7 @@ from core.offline.direction import read_direction
 from core.offline.names import find_characters
 from core.offline.places import find_places, mentioned_places, time_jump, time_of_day
 from core.offline.props import find_props
-from core.offline.speech import split_speech
+from core.offline.speech import Exchange, split_speech
 from core.offline.storyboard import render_reference
 from core.offline.tense import to_present
 from core.offline.text import split_sentences
@@ -90,6 +90,7 @@ def test_characters_are_ordered_by_first_mention_and_know_their_cue():
     ("She had worked every night shift since spring.", [], None),
     ("No one saw the night watchman leave.", [], None),
     ("Ines looks at the empty harbour and nods.", [], None),
+    ("The twins waited at the bus stop outside the school.", ["BUS STOP", "SCHOOL"], None),
     ("Mara stares out across the bay, then walks to the pier.", ["PIER"], None),
 ])
 def test_places_and_times_of_day(sentence, names, time):
@@ -129,6 +130,7 @@ def test_time_jumps(sentence, jump):
      "Theo, the old captain, comes in shaking water from his coat."),
     ("She shrugged and stirred the soup.", "She shrugs and stirs the soup."),
     ("Will grinned, winked and hummed a tune.", "Will grins, winks and hums a tune."),
+    ("The twins, Pia and Jonas, waited at the bus stop.", "The twins, Pia and Jonas, wait at the bus stop."),
     ("They set off at dawn.", "They set off at dawn."),
 ])
 def test_action_is_put_in_the_present_tense(past, present):
@@ -136,7 +138,7 @@ def test_action_is_put_in_the_present_tense(past, present):
 
 
 @pytest.mark.parametrize(("sentence", "action", "speeches"), [
-    ('"Run," Mara whispered, and grabbed the lantern.', "Grabbed the lantern.", [("MARA", "Run.", "whispering")]),
+    ('"Run," Mara whispered, and grabbed the lantern.', "Mara grabbed the lantern.", [("MARA", "Run.", "whispering")]),
     ('Jonah looked up. "Let them."', "Jonah looked up.", [("JONAH", "Let them.", "")]),
     ('"She\'s lit it," he whispered to the captain.', "", [("JONAH", "She's lit it.", "whispering")]),
     ('"Go," said Mara.', "", [("MARA", "Go.", "")]),
@@ -146,12 +148,25 @@ def test_action_is_put_in_the_present_tense(past, present):
     ('Whispered Mara: "Not yet."', "", [("MARA", "Not yet.", "whispering")]),
     ('"Tell Jonah it needs a valve," Mara said without looking up. "And money."', "",
      [("MARA", "Tell Jonah it needs a valve.", "without looking up"), ("MARA", "And money.", "")]),
-    ('"Fine," said Jonah with a shrug, and left the shop.', "Left the shop.", [("JONAH", "Fine.", "with a shrug")]),
+    ('"Fine," said Jonah with a shrug, and left the shop.', "Jonah left the shop.",
+     [("JONAH", "Fine.", "with a shrug")]),
 ])
 def test_quoted_speech_becomes_dialogue_for_the_right_speaker(sentence, action, speeches):
     cast = list(find_characters("Mara Quinn and her son Jonah wait. Mara sighs. Jonah sighs."))
     last = cast[1] if "he whispered" in sentence else None
     found_action, found = split_speech(sentence, cast if "voice" not in sentence.lower() else [], last)
+    assert found_action == action
+    assert [(speech.cue, speech.line, speech.manner) for speech in found] == speeches
+
+
+@pytest.mark.parametrize(("sentence", "action", "speeches"), [
+    ('"Are you lost?" the boy asked.', "", [("BOY", "Are you lost?", "")]),
+    ('"Go," the old keeper said quietly, and closed the door.', "The old keeper closed the door.",
+     [("KEEPER", "Go.", "")]),
+    ('"Coffee," the twins said together.', "", [("TWINS", "Coffee.", "")]),
+])
+def test_a_speaker_known_by_what_they_are_leaves_no_tag_behind(sentence, action, speeches):
+    found_action, found = split_speech(sentence, [], None, Exchange())
     assert found_action == action
     assert [(speech.cue, speech.line, speech.manner) for speech in found] == speeches
 

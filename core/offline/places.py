@@ -24,7 +24,7 @@ roof bridge river lake sea ocean coast mountain mountains hill hills desert vill
 cemetery graveyard highway cliff cliffs meadow farm city town camp campsite playground courtyard porch balcony
 platform island valley canyon jungle swamp marsh riverbank lakeside seafront boardwalk quay wharf crossroads
 battlefield ruins orchard vineyard trail path driveway sidewalk pavement plaza stadium countryside prairie glacier
-town-square boat ship trawler ferry yacht canoe raft deck bay cove creek
+town-square boat ship trawler ferry yacht canoe raft deck bay cove creek bus-stop bus-shelter taxi-rank
 """.split()
 _NAMED_ONLY = """
 point bay cove heights falls springs creek ridge bluff landing manor hall lane avenue court gardens terrace port

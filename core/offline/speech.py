@@ -199,13 +199,23 @@ def _manner_phrase(after: str, before: str) -> str:
     return " ".join(found.group("how").split()) if found else ""
 
 
+_ROLE = r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?[a-z]+"
+_ROLE_TELLING = rf"{_ROLE}\s+(?:{_VERBS})"  # '", the boy asked', 'The old keeper said, "'
+_HOWEVER = r"(?:\s+(?:\w+ly|together|again|at once))?"  # 'said quietly', 'the twins said together'
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
+_TAG_AFTER = re.compile(
+    rf"^\s*[,!?.]?\s*(?:(?P<who>{_NAME}|{_PRONOUNS}|{_ROLE})\s+(?:{_VERBS})|(?:{_VERBS})\s+(?P<named>{_NAME}))\b"
+    rf"{_HOWEVER}{_ADDRESSEE}(?:\s+{_HOW})?\s*[,.]?\s*(?P<and>and\s+)?")
+
+
 def _strip_tag_after(text: str) -> str:
-    text = re.sub(rf"^\s*[,!?.]?\s*(?:(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:{_VERBS})"
-                  rf"|(?:{_VERBS})\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\b(?:\s+\w+ly)?{_ADDRESSEE}"
-                  rf"(?:\s+{_HOW})?\s*[,.]?\s*"
-                  rf"(?:and\s+)?",
-                  " ", text)
-    return text
+    """The line's tag taken from what follows it; who said it stays as the subject of what they do next:
+    '", Mara whispered, and grabbed the lantern.' -> ' Mara grabbed the lantern.'"""
+    tag = _TAG_AFTER.match(text)
+    if not tag:
+        return text
+    doer = tag.group("who") or tag.group("named")
+    return f" {doer} {text[tag.end():]}" if tag.group("and") else f" {text[tag.end():]}"
 
 
 def _strip_tag_before(text: str) -> str:
@@ -213,8 +223,8 @@ def _strip_tag_before(text: str) -> str:
     if inverted:
         doing = inverted.group("doing")
         return f"{inverted.group('called')}{inverted.group('who')}, {doing}" if doing else ""
-    return re.sub(rf"(?:,?\s*(?:and\s+)?)([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:\w+ly\s+)?"
-                  rf"(?:{_VERBS})(?:\s+\w+ly)?{_ADDRESSEE}\s*[,:]?\s*$", "", text)
+    return re.sub(rf"(?:,?\s*(?:and\s+)?)(?:(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?|{_PRONOUNS})\s+(?:\w+ly\s+)?"
+                  rf"(?:{_VERBS})|{_ROLE_TELLING}){_HOWEVER}{_ADDRESSEE}\s*[,:]?\s*$", "", text)
 
 
 _SELF_NAMING = re.compile(r"\b(?:I'm|I’m|I am|[Mm]y name is|[Mm]y name's|[Cc]all me)"

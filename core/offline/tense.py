@@ -64,7 +64,8 @@ _SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:(?:his|her|their)\s+(?
             r"who|which|that|whom)\b)"
             r"[a-z]+)\b)")
 # said between a name and its verb: 'Theo, the old captain, came in'
-_ASIDE = r"(?P<aside>,\s+(?:the|a|an|his|her|their)\s+[^,.;:!?\"“”]{1,40},)?"
+_ASIDE = (r"(?P<aside>,\s+(?:(?:the|a|an|his|her|their)\s+[^,.;:!?\"“”]{1,40}"
+          r"|[A-Z][\w'’-]+(?:\s+and\s+[A-Z][\w'’-]+)?),)?")  # ', the old captain,' / ', Pia and Jonas,'
 _PLURAL_SUBJECTS = frozenset("they we i you".split())
 _PLURAL_HEADS = frozenset("""
 both all many several few others two three four five six seven eight nine ten dozens hundreds
