@@ -20,6 +20,7 @@ from core.film.scene_context import SceneContext
 from core.film.shots import Movement, Shot, dialogue_text
 from core.film.style import style_preset
 from core.film.video_models import FRAME_PROMPT_TOKEN_LIMIT, measure_prompt
+from core.offline.breakdown import read_heading
 from core.offline.names import same_person
 from core.providers.base import TextProvider, Usage
 from stages.provenance import StageDraft, ask, assemble, digest, text_or_none
@@ -272,12 +273,12 @@ def _style(style: dict) -> str:
 
 
 def _place(slug: str) -> str:
-    body = re.sub(r"^(INT\.?/EXT\.?|I/E|INT\.?|EXT\.?|EST\.?)\s+", "", slug.strip(), flags=re.IGNORECASE)
-    return body.split(" - ")[0].strip().title() or slug
+    """'EXT. LIGHTHOUSE - GALLERY - DAWN' -> 'Lighthouse - Gallery'; a word processor's 'KITCHEN – NIGHT' too."""
+    return read_heading(slug).location.title() or slug
 
 
 def _time_of_day(slug: str) -> str:
-    return slug.split(" - ", 1)[1].strip().lower() if " - " in slug else "time unstated"
+    return read_heading(slug).time.lower() or "time unstated"
 
 
 def _sentence(text: str) -> str:

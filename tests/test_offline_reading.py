@@ -7,6 +7,7 @@ import pytest
 from core.film.screenplay import read_fountain
 from core.offline import writer
 from core.offline.assets import extract_assets
+from core.offline.looks import set_look
 from core.offline.names import find_characters
 from core.offline.speech import Exchange, split_speech
 from core.offline.text import has_word, is_title_line, paragraphs, sentences, split_sentences
@@ -95,6 +96,18 @@ def test_a_character_only_talked_about_in_a_scene_is_not_in_it():
     """Marcus is named in two lines of the shop scene and is not there; 'will' and 'rose' as words put nobody in a
     scene: Will and Rose are where they act and speak."""
     assert _cast(RADIO_SHOP) == {"Rose": [1], "Will": [1], "Marcus": [2]}
+
+
+def test_a_heading_from_a_word_processor_and_a_continuous_scene_keep_their_place_and_time():
+    """'INT. KITCHEN – NIGHT' (an en dash, as a word processor writes it) is the kitchen at night, and the garden
+    'CONTINUOUS' after it is seen at night too, so its reference and its frames are not drawn in daylight."""
+    script = ("INT. KITCHEN – NIGHT\n\nA kettle screams. RUTH lifts it off the stove.\n\n"
+              "EXT. GARDEN – CONTINUOUS\n\nDANIEL kneels by a hole.\n\nDANIEL\nComing, Mum.\n")
+    assets = extract_assets({"formatted_script": script, "source_text": ""})["assets"]
+    places = {a["name"]: a["description"] for a in assets if a["asset_type"] == "location"}
+    assert list(places) == ["Kitchen", "Garden"]
+    assert places["Kitchen"].endswith("Seen at: night.") and places["Garden"].endswith("Seen at: night.")
+    assert set_look("Garden", places["Garden"]).time == "night"
 
 
 @pytest.mark.parametrize(("action", "cast"), [

@@ -32,7 +32,10 @@ thunder gunshot gunshots phone door gun knife letter key keys radio tv
 fade cut intercut continuous later moments super title insert flashback montage pov vo os oc cont'd sfx fx end
 close angle wide shot series shots back
 """.split())
-_SLUG = re.compile(r"^(?P<setting>INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[.\s]+(?P<place>.*?)(?:\s+-\s+(?P<time>[^-]+))?$")
+_SLUG = re.compile(r"^(?P<setting>INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[.\s]+(?P<place>.*?)"
+                   r"(?:\s+[-–—]+\s+(?P<time>[^-–—]+))?$")  # a word processor's "KITCHEN – NIGHT" too
+# a heading's time that says "as before": the scene is at the time of the one before it
+_GOING_ON = frozenset(("continuous", "same", "same time", "later", "moments later", "a moment later", "continued"))
 _KIND_WORDS = {
     "character": frozenset("character characters cast people person faces costume costumes actor actors".split()),
     "location": frozenset("location locations place places set sets setting settings".split()),
@@ -222,10 +225,14 @@ def _first_sentence_naming(aliases: set[str], scenes: list[FountainScene]) -> st
 def _locations(scenes: list[FountainScene]) -> list[_Asset]:
     found: dict[str, _Asset] = {}
     times: dict[str, list[str]] = {}
+    before = None
     for scene in scenes:
         match = _SLUG.match(scene.slug.strip())
         setting, place, time = (match.group("setting"), match.group("place"), match.group("time")) if match else (
             "", scene.slug, None)
+        if time and " ".join(time.lower().split()) in _GOING_ON:
+            time = before  # 'EXT. GARDEN – CONTINUOUS' after 'INT. KITCHEN – NIGHT' is seen at night
+        before = time or before
         place = place.strip(" .") or scene.slug
         asset = found.setdefault(place, _Asset(title_case(place), "location", "", aliases={place.lower()}))
         asset.scene_numbers.add(scene.number)
