@@ -63,6 +63,9 @@ def test_sentences_keep_abbreviations_and_speech_together(paragraph, expected):
     ('Her nephew Will swept the floor. "Will you help?" Rose asked.', ["Will", "Rose"]),
     ('"Is it done?" Will asked. Aunt May nodded.', ["Will", "Aunt May"]),
     ("Will the ferry come? Ines waited. Ines sighed. May I say it will?", ["Ines"]),
+    # where a journey goes is a place; someone walked to is a person
+    ("Two brothers, Karim and Yusuf, must sail the boat to Tangier.", ["Karim", "Yusuf"]),
+    ("Tomas waited. Tomas drove the truck to Lisbon. Later he walked to Ana and kissed her.", ["Tomas", "Ana"]),
 ])
 def test_characters_are_names_the_text_uses(text, names):
     assert [character.name for character in find_characters(text)] == names

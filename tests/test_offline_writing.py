@@ -410,3 +410,15 @@ def test_a_narrator_who_gives_their_name_speaks_under_it():
     script = read_fountain(_script(_treatment(story, "faithful"), story))
     assert [(line.character, line.text) for line in script.dialogue] == [
         ("GIRL", "Is this the lighthouse?"), ("TOMAS", "It is. Come in out of the rain.")]
+
+
+def test_a_group_lead_named_in_passing_does_not_confront_itself():
+    """'Two brothers, Karim and Yusuf, must sail…to Tangier': the brothers are Karim and Yusuf (nobody they face),
+    and Tangier, where the journey goes, is no one."""
+    story = ("Two brothers, Karim and Yusuf, must sail their late father's fishing boat to Tangier before the bank "
+             "seizes it.")
+    premise = read_premise(read_story(story))
+    assert (premise.lead.full, [person.full for person in premise.others]) == ("the two brothers", [])
+    prose = _treatment(story, "faithful", "expand")
+    assert "confront Karim" not in prose and "Tangier" not in [c.name for c in read_story(prose).characters]
+    assert "the brothers face the bank" in prose

@@ -35,6 +35,12 @@ _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian,
 _PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto reach "
                                 "reached reaches reaching beyond past".split())  # "reached Mercy Wells"
 _INTRODUCERS = frozenset("named called".split())
+_MOTION = frozenset("""
+sail sails sailed sailing fly flies flew flying travel travels travelled traveled travelling traveling drive drives
+drove driving row rows rowed rowing ship ships shipped emigrate emigrates emigrated move moves moved moving head
+heads headed heading journey journeys journeyed flee flees fled fleeing escape escapes escaped deliver delivers
+delivered
+""".split())  # journeys that go to places; people are walked or run to ('ran to Ana')
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[\"“”'‘(\[:;,.!?—–-]")
 _ABBREVIATIONS = frozenset("st sr jr mt vs etc inc ltd co ave rd no".split())
 _COMMON_OPENERS = frozenset("""
@@ -78,6 +84,7 @@ class _Run:
     previous: str  # the lower-cased token before the run
     following: str  # the lower-cased token after the run
     possessive: bool = False  # "Mara's"
+    journey: bool = False  # after 'to' in a sentence of travel: "sail the boat to Tangier"
 
 
 @lru_cache(maxsize=64)
@@ -155,19 +162,24 @@ def _capitalised_runs(text: str, index: int) -> list[_Run]:
                                                                 and _shouting(tokens)):
             if not current:
                 start_previous, start_opener, start_offset = previous, opener, position
+                start_journey = previous == "to" and any(
+                    word.lower() in _MOTION for word in tokens[max(0, position - 8):position - 1])
             current.append(token)
             if _ends_sentence(token):  # 'I'm Kit. That's Biscuit.' inside one quote: two runs
-                runs.append(_Run(current, index, start_opener, start_offset, start_previous, "."))
+                runs.append(_Run(current, index, start_opener, start_offset, start_previous, ".",
+                                 journey=start_journey))
                 current = []
         else:
             if current:
-                runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower()))
+                runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower(),
+                                 journey=start_journey))
             current = []
         opener = token in _OPENERS or (position == 0 and not token[0].isalpha()) or _ends_sentence(token) or (
             token in ("!", "?", "…"))
         previous = token.lower()
     if current:
-        runs.append(_Run(current, index, start_opener, start_offset, start_previous, ""))
+        runs.append(_Run(current, index, start_opener, start_offset, start_previous, "",
+                         journey=start_journey))
     return [trimmed for run in runs if (trimmed := _trim(run))]
 
 
@@ -230,6 +242,7 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
         stat["mixed"] += not all(word.isupper() and len(word) > 1 for word in run.words)
         stat["place_prep"] += run.previous in _PLACE_PREPOSITIONS
         stat["to"] += run.previous == "to"  # "to Lisbon", but also "wrote to Ines": a place only with other signs
+        stat["journey"] += run.journey  # "must sail the boat to Tangier": where a journey goes is a place
         stat["introduced"] += run.previous in _INTRODUCERS
         stat["the"] += run.previous == "the"  # "the Marigold" names a boat or a pub, not a person
         stat["article"] += run.previous in ("a", "an")  # "a Parisian cafe", "an Audi"
@@ -238,8 +251,9 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
             run.following not in STOPWORDS and run.following not in SPEECH_VERBS)  # "Danish sailor"
         stat["speaks"] += run.following.rstrip(".") in SPEECH_VERBS or run.previous.rstrip(".") in SPEECH_VERBS
         stat["possessive"] += run.possessive
-        stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", run.following)
-                                                 or run.following in IRREGULAR_PAST)  # "Mara sighs", "Maggie found"
+        acted = run.following.rstrip(".!?")  # "Tomas waited."
+        stat["acts"] += run.offset == 0 and bool(re.fullmatch(r"[a-z]+(?:s|ed)", acted)
+                                                 or acted in IRREGULAR_PAST)  # "Mara sighs", "Maggie found"
         # "Harbor Street", and a name that qualifies a place noun: "the Gannet Rock lighthouse"
         stat["place_noun"] += run.words[-1].lower() in PLACE_NOUNS or (
             run.previous == "the" and run.following.rstrip(".") in PLACE_NOUNS and not run.possessive)
@@ -252,7 +266,8 @@ def _display(words: list[str]) -> str:
 
 def _is_place(key: str, stat: dict) -> bool:
     """'Harbor Street', or a name mostly found after 'in', 'at', 'to' ('sailed to Lisbon') that never speaks."""
-    if stat["place_noun"]:
+    if stat["place_noun"] or (stat["journey"] and stat["journey"] == stat["count"] - stat["place_prep"]
+                              and not stat["speaks"] and not stat["introduced"] and not stat["possessive"]):
         return True
     located = stat["place_prep"] + stat["to"]
     return bool(stat["place_prep"]) and located * 2 >= stat["count"] and not stat["speaks"] and not stat["introduced"]

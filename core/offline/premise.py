@@ -115,8 +115,10 @@ def read_premise(story: Story, focus: str | None = None) -> Premise:
     if focus and any(c.name == focus for c in named):
         described = descriptor(story, next(c for c in named if c.name == focus))
         lead = Person(focus, focus.split()[0], _lower_article(described))
+    members = _members(first, lead)
     others = [Person(c.name, c.name.split()[0], _lower_article(descriptor(story, c)))
-              for c in named if c.name.split()[0] != lead.short.split()[0] and c.name != lead.full]
+              for c in named if c.name.split()[0] != lead.short.split()[0] and c.name != lead.full
+              and c.name.split()[0] not in members]
     others += [person for person in _roles(story.text, lead) if not any(person.role in o.description for o in others)]
     goal, deadline, purpose, circumstance = _goal(story.text)
     obstacle = _obstacle(story.text)
@@ -126,6 +128,16 @@ def read_premise(story: Story, focus: str | None = None) -> Premise:
         deadline = found.group("deadline").rstrip(". ") if found else ""
     return Premise(lead, tuple(others), _places(story, lead), goal, deadline, purpose, circumstance, obstacle,
                    _threat(obstacle, deadline), tuple(s.text for s in story.sentences), _twist(story.text))
+
+
+def _members(first: str, lead: Person) -> set[str]:
+    """The names a group lead is given right after it: 'Two brothers, Karim and Yusuf, must…' -> {'Karim',
+    'Yusuf'}: the brothers themselves, not people they face."""
+    if not lead.plural or not lead.role:
+        return set()
+    found = re.search(rf"\b{re.escape(lead.role)},\s+([A-Z][\w'’-]*)(?:,\s+([A-Z][\w'’-]*))*,?\s+and\s+"
+                      rf"([A-Z][\w'’-]*),", first)
+    return {name for name in found.groups() if name} if found else set()
 
 
 def _lead(story: Story, first: str) -> Person:
