@@ -422,3 +422,25 @@ def test_a_group_lead_named_in_passing_does_not_confront_itself():
     prose = _treatment(story, "faithful", "expand")
     assert "confront Karim" not in prose and "Tangier" not in [c.name for c in read_story(prose).characters]
     assert "the brothers face the bank" in prose
+
+
+DINNER = """Dinner at the Okafors' was always loud. Mum carried the pot of jollof to the table while Dad said grace.
+
+"Hope you're hungry," said Mum.
+
+Grace, the youngest, stared at her plate. "I'm not eating the peppers."
+
+"You'll eat what you're given," Dad said.
+
+Grace looked at her brother Tunde for help. He shrugged and passed her the bread.
+"""
+
+
+def test_a_girl_called_grace_at_a_table_where_dad_says_grace():
+    """'Grace, the youngest, stared…' is a person though 'grace' is also a word the text uses ('said grace');
+    'He shrugged' after 'her brother Tunde' is Tunde, so Grace is 'she'."""
+    script = read_fountain(_script(_treatment(DINNER, "faithful"), DINNER))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("MUM", "Hope you're hungry."), ("GRACE", "I'm not eating the peppers."),
+        ("DAD", "You'll eat what you're given.")]
+    assert {c.name: c.pronoun for c in read_story(DINNER).characters}["Grace"] == "she"

@@ -85,6 +85,7 @@ class _Run:
     following: str  # the lower-cased token after the run
     possessive: bool = False  # "Mara's"
     journey: bool = False  # after 'to' in a sentence of travel: "sail the boat to Tangier"
+    described: bool = False  # followed by who they are: "Grace, the youngest, stared"
 
 
 @lru_cache(maxsize=64)
@@ -171,8 +172,10 @@ def _capitalised_runs(text: str, index: int) -> list[_Run]:
                 current = []
         else:
             if current:
+                described = token == "," and [t.lower() for t in tokens[position + 1:position + 2]] in (
+                    ["the"], ["a"], ["an"], ["his"], ["her"], ["their"], ["our"], ["my"])
                 runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower(),
-                                 journey=start_journey))
+                                 journey=start_journey, described=described))
             current = []
         opener = token in _OPENERS or (position == 0 and not token[0].isalpha()) or _ends_sentence(token) or (
             token in ("!", "?", "…"))
@@ -243,6 +246,7 @@ def _tally(runs: list[_Run]) -> dict[str, dict]:
         stat["place_prep"] += run.previous in _PLACE_PREPOSITIONS
         stat["to"] += run.previous == "to"  # "to Lisbon", but also "wrote to Ines": a place only with other signs
         stat["journey"] += run.journey  # "must sail the boat to Tangier": where a journey goes is a place
+        stat["described"] += run.described
         stat["introduced"] += run.previous in _INTRODUCERS
         stat["the"] += run.previous == "the"  # "the Marigold" names a boat or a pub, not a person
         stat["article"] += run.previous in ("a", "an")  # "a Parisian cafe", "an Audi"
@@ -282,6 +286,8 @@ def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
         return False  # "the Danish sailor", "a Parisian cafe", "Icelandic voices"
     if stat["introduced"] or stat["speaks"] or stat["mid"] or stat["possessive"]:
         return True
+    if stat["described"] and (stat["acts"] or stat["count"] > 1) and key not in _COMMON_OPENERS:
+        return True  # "Grace, the youngest, stared…" / "Grace looked…": a person, though 'grace' is also a word
     # only ever opening sentences: a full name ("Mara Quinn waits."), or a word that recurs and is never
     # written in lower case, so it isn't an ordinary word ("Rain falls." / "the rain")
     words = key.split()
@@ -435,10 +441,13 @@ def _read_pronouns(text: str, characters: list[Character]) -> None:
         if not named:
             continue
         subject = named[0][2]
+        related = set()  # the pronouns of the others this sentence names by relation: 'her brother Tunde' -> he
         for _, _, character, match in named:
             relation = re.findall(r"[a-z]+", narration[:match.start()].lower())[-2:]
             if relation and relation[-1] in _HE_RELATIONS | _SHE_RELATIONS:
                 votes[id(character)][relation[-1] in _SHE_RELATIONS] += 3
+                if character is not subject:
+                    related.add("she" if relation[-1] in _SHE_RELATIONS else "he")
                 if len(relation) == 2 and relation[0] in ("his", "her") and character is not subject:
                     votes[id(subject)][relation[0] == "her"] += 1  # "Mara waits for her son Jonah"
         following = _QUOTED.sub(" ", found[index + 1].text) if index + 1 < len(found) else ""
@@ -447,7 +456,7 @@ def _read_pronouns(text: str, characters: list[Character]) -> None:
         if re.match(r"\W*(?:he|she|they|i|we)\b", narration, re.IGNORECASE):
             continue  # "She fixed the windmill with Kit": Kit is not the subject
         opening = next(iter(re.findall(r"^\W*(he|she)\b", following.lower())), None)
-        if opening and _someone_else(narration[named[0][3].end():], opening):
+        if opening and (opening in related or _someone_else(narration[named[0][3].end():], opening)):
             opening = None  # "Maggie found the boy under the pier. He couldn't have been nine.": the boy
         if opening:  # "Mara met Silas. She ...": a sentence's subject is who the next one's pronoun means
             votes[id(subject)][opening == "she"] += 2
