@@ -65,6 +65,7 @@ def test_sentences_keep_abbreviations_and_speech_together(paragraph, expected):
     ("Will the ferry come? Ines waited. Ines sighed. May I say it will?", ["Ines"]),
     # where a journey goes is a place; someone walked to is a person
     ("Two brothers, Karim and Yusuf, must sail the boat to Tangier.", ["Karim", "Yusuf"]),
+    ("Twenty-eight tins. Twenty-eight years of oil, and Amos Reyes paid for none.", ["Amos Reyes"]),
     ("Tomas waited. Tomas drove the truck to Lisbon. Later he walked to Ana and kissed her.", ["Tomas", "Ana"]),
 ])
 def test_characters_are_names_the_text_uses(text, names):
@@ -135,6 +136,7 @@ def test_time_jumps(sentence, jump):
     ("Will grinned, winked and hummed a tune.", "Will grins, winks and hums a tune."),
     ("The twins, Pia and Jonas, waited at the bus stop.", "The twins, Pia and Jonas, wait at the bus stop."),
     ("They set off at dawn.", "They set off at dawn."),
+    ("Each night she climbed the stair and trimmed the wick.", "Each night she climbs the stair and trims the wick."),
 ])
 def test_action_is_put_in_the_present_tense(past, present):
     assert to_present(past) == present
@@ -151,6 +153,9 @@ def test_action_is_put_in_the_present_tense(past, present):
     ('Whispered Mara: "Not yet."', "", [("MARA", "Not yet.", "whispering")]),
     ('"Tell Jonah it needs a valve," Mara said without looking up. "And money."', "",
      [("MARA", "Tell Jonah it needs a valve.", "without looking up"), ("MARA", "And money.", "")]),
+    ('"Not yet," Jonah said, turning the page to the light.', "Jonah, turning the page to the light.",
+     [("JONAH", "Not yet.", "")]),
+    ('"Why now?" Mara asked at last.', "", [("MARA", "Why now?", "")]),
     ('"Fine," said Jonah with a shrug, and left the shop.', "Jonah left the shop.",
      [("JONAH", "Fine.", "with a shrug")]),
 ])

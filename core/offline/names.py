@@ -277,9 +277,17 @@ def _is_place(key: str, stat: dict) -> bool:
     return bool(stat["place_prep"]) and located * 2 >= stat["count"] and not stat["speaks"] and not stat["introduced"]
 
 
+_NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
+nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million first second third half
+""".split())
+
+
 def _is_character(key: str, stat: dict, lowercase: set[str]) -> bool:
     if _is_place(key, stat) or key.split()[-1].rstrip(".") in TITLES:
         return False
+    if all(part in _NUMBER_WORDS for part in re.split(r"[-\s]+", key) if part):
+        return False  # "Twenty-eight tins.", "Forty years later"
     if not stat["mixed"] or stat["the"] * 2 > stat["count"]:
         return False  # capitals for emphasis ("BAD"), or a thing's name ("the Marigold")
     if _adjective(key, stat) and not (stat["introduced"] or stat["speaks"]):

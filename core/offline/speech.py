@@ -201,7 +201,7 @@ def _manner_phrase(after: str, before: str) -> str:
 
 _ROLE = r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?[a-z]+"
 _ROLE_TELLING = rf"{_ROLE}\s+(?:{_VERBS})"  # '", the boy asked', 'The old keeper said, "'
-_HOWEVER = r"(?:\s+(?:\w+ly|together|again|at once))?"  # 'said quietly', 'the twins said together'
+_HOWEVER = r"(?:\s+(?:\w+ly|together|again|at once|at last))?"  # 'said quietly', 'the twins said together'
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
 _TAG_AFTER = re.compile(
     rf"^\s*[,!?.]?\s*(?:(?P<who>{_NAME}|{_PRONOUNS}|{_ROLE})\s+(?:{_VERBS})|(?:{_VERBS})\s+(?P<named>{_NAME}))\b"
@@ -214,8 +214,12 @@ def _strip_tag_after(text: str) -> str:
     tag = _TAG_AFTER.match(text)
     if not tag:
         return text
-    doer = tag.group("who") or tag.group("named")
-    return f" {doer} {text[tag.end():]}" if tag.group("and") else f" {text[tag.end():]}"
+    doer, rest = tag.group("who") or tag.group("named"), text[tag.end():]
+    if tag.group("and"):
+        return f" {doer} {rest}"
+    if re.match(r"[a-z]+ing\b", rest) and doer.lower() not in _PRONOUN_WORDS:
+        return f" {doer}, {rest}"  # '", Finn said, turning the page to the light.' -> 'Finn, turning the page…'
+    return f" {rest}"
 
 
 def _strip_tag_before(text: str) -> str:

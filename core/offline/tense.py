@@ -51,11 +51,11 @@ guard hunt track study examine collect gather pack unpack fold worry wonder beli
 repeat continue finish prepare kneel dance sing sob frown struggle collapse vanish appear disappear emerge explode
 count stir sip tap wrap drag rub scrub blink wipe yawn sniff shuffle hesitate wince greet tip squint
 crackle creak rattle buzz grin wink smirk chuckle giggle scowl glare blush flinch gasp groan growl snort sneer mumble
-stammer hum whistle nudge poke pat clap slap snap hop skip trip jog stroll march pace tiptoe sneak peek
+stammer hum whistle nudge poke pat clap trim slap snap hop skip trip jog stroll march pace tiptoe sneak peek
 """.split()
 _DOUBLING = frozenset("""
 stop drop grab step slip plan hug nod beg sob slam trap shrug stir sip tap wrap drag rub scrub tip grin pat clap
-slap snap hop skip trip jog hum
+slap snap hop skip trip jog hum trim
 """.split())  # 'shrugged', 'stirred'; 'row' -> 'rowed' as written
 _SUBJECT = (r"(?P<subject>\b(?:[A-Z][\w'’-]+\s+and\s+(?:(?:his|her|their)\s+(?:[a-z]+\s+)?)?(?:[A-Z][\w'’-]+|he|she|I)"
             r"|he|she|it|they|we|i|I|you"
