@@ -418,10 +418,11 @@ def _title_pronoun(name: str) -> str:
     return "she" if first and first[0] in SHE_TITLES else "he" if first and first[0] in HE_TITLES else ""
 
 
-_HE_PEOPLE = frozenset("man boy lad gentleman father husband son brother uncle grandfather king prince monk "
-                       "waiter fisherman".split())
-_SHE_PEOPLE = frozenset("woman girl lady mother wife daughter sister aunt grandmother queen princess nun "
-                        "waitress".split())
+# people named by what they are, whose pronoun that says
+HE_PEOPLE = frozenset("man boy lad gentleman father husband son brother uncle grandfather king prince monk waiter "
+                      "fisherman butler".split())
+SHE_PEOPLE = frozenset("woman girl lady mother wife daughter sister aunt grandmother queen princess nun waitress "
+                       "actress widow maid nanny midwife heiress fisherwoman".split())
 _ANYONE = frozenset("stranger child kid baby teenager doctor nurse driver guard soldier sailor captain officer "
                     "visitor traveller traveler".split())
 
@@ -430,7 +431,7 @@ def _someone_else(rest: str, pronoun: str) -> bool:
     """Whether the rest of a sentence names, by what they are, another person `pronoun` could mean."""
     people = [word for pair in re.findall(r"\b(?:the|a|an)\s+([a-z]+)(?:\s+([a-z]+))?", rest.lower())
               for word in pair]  # "the boy", "an old woman"
-    fits = _HE_PEOPLE if pronoun == "he" else _SHE_PEOPLE
+    fits = HE_PEOPLE if pronoun == "he" else SHE_PEOPLE
     return any(person in fits or person in _ANYONE for person in people)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.offline.names import Character, name_pattern
+from core.offline.names import HE_PEOPLE, SHE_PEOPLE, Character, name_pattern
 from core.offline.text import (
     SPEECH_VERBS,
     STOPWORDS,
@@ -310,10 +310,6 @@ def _speaker(tag: tuple[str, str] | None, before: str, after: str, cast: list[Ch
     return None
 
 
-_SHE_ROLES = frozenset("woman girl lady mother wife sister daughter aunt grandmother nun queen princess waitress "
-                       "actress widow maid nanny midwife heiress fisherwoman".split())
-_HE_ROLES = frozenset("man boy gentleman father husband brother son uncle grandfather king prince monk waiter "
-                      "fisherman butler".split())
 _MET = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z][\w'’-]*[\s,]*){1,3})")
 
 
@@ -330,7 +326,7 @@ def _roles_met(narration: str) -> list[tuple[str, str]]:
                 words) - 1:
             continue  # no person, or one with their name after it ('the keeper Mara')
         role = words[at]
-        found.append((role.upper(), "she" if role in _SHE_ROLES else "he" if role in _HE_ROLES else ""))
+        found.append((role.upper(), "she" if role in SHE_PEOPLE else "he" if role in HE_PEOPLE else ""))
     return found
 
 
