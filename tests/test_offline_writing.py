@@ -444,3 +444,30 @@ def test_a_girl_called_grace_at_a_table_where_dad_says_grace():
         ("MUM", "Hope you're hungry."), ("GRACE", "I'm not eating the peppers."),
         ("DAD", "You'll eat what you're given.")]
     assert {c.name: c.pronoun for c in read_story(DINNER).characters}["Grace"] == "she"
+
+
+PHONE = """The phone rang at midnight. Eva picked it up on the second ring.
+
+"Is this Eva Lind?" asked a man's voice.
+
+"Who wants to know?"
+
+"I found your father's boat. It's on the beach at Skagen." The line went dead.
+
+Eva sat on the edge of the bed. Her husband Olof rolled over and squinted at her. "Who was that?"
+
+"Nobody," she said. "Go back to sleep."
+"""
+
+
+def test_a_voice_on_the_phone_is_not_the_woman_who_answers_it():
+    """'asked a man's voice' is the caller's line (it went to Eva, the last person named, and left 'Asked a man's
+    voice.' in the action); the scene is where Eva is, not the boat the caller talks about."""
+    script = read_fountain(_script(_treatment(PHONE, "faithful"), PHONE))
+    assert [(line.character, line.text) for line in script.dialogue] == [
+        ("VOICE", "Is this Eva Lind?"), ("EVA", "Who wants to know?"),
+        ("VOICE", "I found your father's boat. It's on the beach at Skagen."), ("OLOF", "Who was that?"),
+        ("EVA", "Nobody. Go back to sleep.")]
+    assert script.scenes[0].slug == "INT. EVA'S HOME - NIGHT"
+    action = " ".join(script.scenes[0].action)
+    assert action.startswith("The phone rings at midnight.") and "asked" not in action.lower()

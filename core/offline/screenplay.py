@@ -175,7 +175,7 @@ def _intended(narration: str, place: Place) -> bool:
 def _opening_place(first: str, text: str, source: str, cast: list[Character]) -> Place:
     """Where the first scene is: a place its first sentence mentions, else the first the beats or source name."""
     for candidates in (mentioned_places(without_quotes(first)), find_places(without_quotes(text)),
-                       mentioned_places(without_quotes(text)), mentioned_places(source)):
+                       mentioned_places(without_quotes(text)), mentioned_places(without_quotes(source))):
         if candidates:
             return candidates[0]
     owner = f"{cast[0].cue}'S " if cast else ""

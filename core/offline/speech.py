@@ -204,7 +204,8 @@ _ROLE_TELLING = rf"{_ROLE}\s+(?:{_VERBS})"  # '", the boy asked', 'The old keepe
 _HOWEVER = r"(?:\s+(?:\w+ly|together|again|at once|at last))?"  # 'said quietly', 'the twins said together'
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
 _TAG_AFTER = re.compile(
-    rf"^\s*[,!?.]?\s*(?:(?P<who>{_NAME}|{_PRONOUNS}|{_ROLE})\s+(?:{_VERBS})|(?:{_VERBS})\s+(?P<named>{_NAME}))\b"
+    rf"^\s*[,!?.]?\s*(?:(?P<who>{_NAME}|{_PRONOUNS}|{_ROLE})\s+(?:{_VERBS})"
+    rf"|(?:{_VERBS})\s+(?P<named>{_NAME}|(?:the|a|an)\s+(?:[a-z'’]+\s+){{0,2}}[a-z]+))\b"
     rf"{_HOWEVER}{_ADDRESSEE}(?:\s+{_HOW})?\s*[,.]?\s*(?P<and>and\s+)?")
 
 
@@ -343,9 +344,11 @@ def _subject_pronoun(narration: str) -> str:
 
 
 def _role(before: str, after: str) -> str | None:
-    """A speaker the prose names by what they are: '", the boy asked' or 'The old keeper said, "' -> 'BOY'."""
-    match = re.match(rf"\s*[,!?.]?\s*(?:the|a|an)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\b", after) or re.search(
-        rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\s*[,:]?\s*$", before)
+    """A speaker the prose names by what they are: '", the boy asked', '", asked a man's voice' or 'The old keeper
+    said, "' -> 'BOY', 'VOICE', 'KEEPER'."""
+    match = (re.match(rf"\s*[,!?.]?\s*(?:the|a|an)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\b", after)
+             or re.match(rf"\s*[,!?.]?\s*(?:{_VERBS})\s+(?:the|a|an)\s+((?:[a-z'’]+\s+){{0,2}}[a-z]+)\b", after)
+             or re.search(rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z]+\s+)?[a-z]+)\s+(?:{_VERBS})\s*[,:]?\s*$", before))
     return match.group(1).split()[-1].upper() if match else None
 
 
