@@ -35,6 +35,7 @@ _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ic)$")  # Danish, Japanese, Parisian,
 _PLACE_PREPOSITIONS = frozenset("in at on from into inside outside near across through toward towards onto reach "
                                 "reached reaches reaching beyond past".split())  # "reached Mercy Wells"
 _INTRODUCERS = frozenset("named called".split())
+_DESCRIBING = frozenset("the a an his her their our my".split())  # 'Grace, the youngest,': who someone is
 _MOTION = frozenset("""
 sail sails sailed sailing fly flies flew flying travel travels travelled traveled travelling traveling drive drives
 drove driving row rows rowed rowing ship ships shipped emigrate emigrates emigrated move moves moved moving head
@@ -172,8 +173,8 @@ def _capitalised_runs(text: str, index: int) -> list[_Run]:
                 current = []
         else:
             if current:
-                described = token == "," and [t.lower() for t in tokens[position + 1:position + 2]] in (
-                    ["the"], ["a"], ["an"], ["his"], ["her"], ["their"], ["our"], ["my"])
+                described = token == "," and position + 1 < len(tokens) and tokens[position + 1].lower() in (
+                    _DESCRIBING)
                 runs.append(_Run(current, index, start_opener, start_offset, start_previous, token.lower(),
                                  journey=start_journey, described=described))
             current = []

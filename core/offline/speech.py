@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.offline.names import HE_PEOPLE, SHE_PEOPLE, Character, name_pattern
+from core.offline.premise import is_person_role
 from core.offline.text import (
     SPEECH_VERBS,
     STOPWORDS,
@@ -317,8 +318,6 @@ _MET = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+((?:[a-z][\w'’-]*[\s,]*){1,3})")
 def _roles_met(narration: str) -> list[tuple[str, str]]:
     """(cue, pronoun) for each person the narration names by what they are: 'the stranger' -> ('STRANGER', ''),
     'an old woman' -> ('WOMAN', 'she'); 'my sister Agnes' names someone, and 'a gold watch' no one."""
-    from core.offline.premise import is_person_role  # the roles a premise reads; premise reads stories, not speech
-
     found = []
     for match in _MET.finditer(narration):
         words = re.findall(r"[a-z][\w'’-]*", match.group(1))
