@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.film.screenplay import FountainScene, read_fountain
+from core.offline.breakdown import read_heading
 from core.offline.direction import Direction, read_direction
 from core.offline.names import TITLES, Character, find_characters, name_pattern, pronoun_for, same_person
 from core.offline.premise import is_person_role
@@ -32,8 +33,6 @@ thunder gunshot gunshots phone door gun knife letter key keys radio tv
 fade cut intercut continuous later moments super title insert flashback montage pov vo os oc cont'd sfx fx end
 close angle wide shot series shots back
 """.split())
-_SLUG = re.compile(r"^(?P<setting>INT\.?/EXT|INT/EXT|I/E|INT|EXT|EST)[.\s]+(?P<place>.*?)"
-                   r"(?:\s+[-–—]+\s+(?P<time>[^-–—]+))?$")  # a word processor's "KITCHEN – NIGHT" too
 # a heading's time that says "as before": the scene is at the time of the one before it
 _GOING_ON = frozenset(("continuous", "same", "same time", "later", "moments later", "a moment later", "continued"))
 _KIND_WORDS = {
@@ -227,9 +226,8 @@ def _locations(scenes: list[FountainScene]) -> list[_Asset]:
     times: dict[str, list[str]] = {}
     before = None
     for scene in scenes:
-        match = _SLUG.match(scene.slug.strip())
-        setting, place, time = (match.group("setting"), match.group("place"), match.group("time")) if match else (
-            "", scene.slug, None)
+        heading = read_heading(scene.slug)  # "INT. KITCHEN – NIGHT" as a word processor writes it too
+        setting, place, time = heading.interior, heading.location, heading.time or None
         if time and " ".join(time.lower().split()) in _GOING_ON:
             time = before  # 'EXT. GARDEN – CONTINUOUS' after 'INT. KITCHEN – NIGHT' is seen at night
         before = time or before
